@@ -1,0 +1,3 @@
+export { calculate, type CalcOutcome } from './calculate.js';
+export { parseCalcRequest, MAX_INSTRUMENTS, type CalcRequest } from './request.js';
+export { formatCalcResponse, type CalcResponse } from './response.js';

@@ -1,0 +1,5 @@
+/** Bulwark's public library API: numbers, market model, margin maths and the calculator contract. */
+export * from './numbers/index.js';
+export * from './market/index.js';
+export * from './margin/index.js';
+export * from './calc/index.js';

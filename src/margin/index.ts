@@ -1,0 +1,26 @@
+export {
+  exposure,
+  priceCoordinate,
+  notionalAt,
+  unrealizedPnlAt,
+  maintenanceNotionalAt,
+  maintenanceMarginAt,
+  initialMarginAt,
+  isolatedMarginBalanceAt,
+  tierAt,
+  sideSign,
+  type Position,
+  type Side,
+  type PositionSide,
+  type MarginMode,
+} from './position.js';
+export { liquidationPrice, bankruptcyPrice, type PriceProblem } from './liquidationPrice.js';
+export {
+  assessAccount,
+  crossMarginCheck,
+  type Account,
+  type AccountAssessment,
+  type PositionAssessment,
+  type Marks,
+} from './account.js';
+export { validateAccount, MAX_POSITIONS_PER_ACCOUNT } from './validate.js';
