@@ -11,7 +11,8 @@ export type CalcOutcome =
 /** Runs the calculator contract on request text; bad input gives exit code 2 and the error, never a partial answer. */
 export function calculate(requestText: string): CalcOutcome {
   const json = parseExactJson(requestText);
-  if (!json.ok) return { exitCode: 2, body: { error: { code: 'invalid_json', message: json.error.message, path: '' } } };
+  if (!json.ok)
+    return { exitCode: 2, body: { error: { code: 'invalid_json', message: json.error.message, path: '' } } };
   const request = parseCalcRequest(json.value);
   if (!request.ok) return { exitCode: 2, body: { error: request.error } };
   return { exitCode: 0, body: formatCalcResponse(assessAccount(request.value.account, request.value.marks)) };

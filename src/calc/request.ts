@@ -45,17 +45,40 @@ export interface CalcRequest {
 type Parsed<T> = Result<T, InputError>;
 
 const REQUEST_KEYS = ['rulebook', 'instruments', 'marks', 'account'];
-const INSTRUMENT_KEYS = ['symbol', 'kind', 'contractSize', 'settleAsset', 'tierModel', 'maintenanceBasis', 'tiers', 'tickSize', 'lotSize'];
+const INSTRUMENT_KEYS = [
+  'symbol',
+  'kind',
+  'contractSize',
+  'settleAsset',
+  'tierModel',
+  'maintenanceBasis',
+  'tiers',
+  'tickSize',
+  'lotSize',
+];
 const TIER_KEYS = ['floor', 'cap', 'mmr', 'maxLeverage', 'cum'];
 const ACCOUNT_KEYS = ['walletBalance', 'positions'];
-const POSITION_KEYS = ['symbol', 'side', 'positionSide', 'qty', 'entryPrice', 'marginMode', 'isolatedWallet', 'leverage'];
+const POSITION_KEYS = [
+  'symbol',
+  'side',
+  'positionSide',
+  'qty',
+  'entryPrice',
+  'marginMode',
+  'isolatedWallet',
+  'leverage',
+];
 
 function optionalDecimal(object: JsonObject, key: string, path: string): Parsed<Decimal | undefined> {
   const value = object[key];
   return value === undefined ? ok(undefined) : readDecimal(value, childPath(path, key));
 }
 
-function positiveDecimal(value: ExactJson | undefined, path: string, code = 'invalid_number'): Parsed<Decimal> {
+function positiveDecimal(
+  value: ExactJson | undefined,
+  path: string,
+  code = 'invalid_number',
+): Parsed<Decimal> {
   const parsed = readDecimal(value, path);
   if (!parsed.ok) return parsed;
   if (parsed.value.units <= 0n) return err(inputError(code, `${path} must be positive`, path));
@@ -107,7 +130,13 @@ function parseTiers(
     const cum = optionalDecimal(object.value, 'cum', at);
     if (!cum.ok) return cum;
     if (model === 'whole' && cum.value !== undefined && cum.value.units !== 0n) {
-      return err(inputError('cum_mismatch', `${childPath(at, 'cum')} must be 0 or absent in the whole tier model`, childPath(at, 'cum')));
+      return err(
+        inputError(
+          'cum_mismatch',
+          `${childPath(at, 'cum')} must be 0 or absent in the whole tier model`,
+          childPath(at, 'cum'),
+        ),
+      );
     }
     specs.push({
       floor: Rational.fromDecimal(floor.value),
@@ -120,21 +149,48 @@ function parseTiers(
   return ok({ specs, decimals });
 }
 
-function parseInstrument(value: ExactJson, path: string, rulebook: Rulebook, priceDecimals: readonly Decimal[], qtyDecimals: readonly Decimal[], moneyDecimals: readonly Decimal[]): Parsed<Instrument> {
+/** The decimals written for one symbol elsewhere in the request; they set the instrument's scales. */
+interface SymbolDecimals {
+  readonly price: readonly Decimal[];
+  readonly qty: readonly Decimal[];
+  readonly money: readonly Decimal[];
+}
+
+function parseInstrument(
+  value: ExactJson,
+  path: string,
+  rulebook: Rulebook,
+  decimalsOf: (symbol: string) => SymbolDecimals,
+): Parsed<Instrument> {
   const object = readObject(value, path, INSTRUMENT_KEYS);
   if (!object.ok) return object;
   const o = object.value;
   const symbol = readString(o.symbol, childPath(path, 'symbol'));
   if (!symbol.ok) return symbol;
-  const kind = o.kind === undefined ? ok<InstrumentKind>('linear') : readEnum(o.kind, childPath(path, 'kind'), ['linear', 'inverse'] as const);
+  const kind =
+    o.kind === undefined
+      ? ok<InstrumentKind>('linear')
+      : readEnum(o.kind, childPath(path, 'kind'), ['linear', 'inverse'] as const);
   if (!kind.ok) return kind;
-  const contractSize = o.contractSize === undefined ? ok({ units: 1n, scale: 0 }) : positiveDecimal(o.contractSize, childPath(path, 'contractSize'));
+  const contractSize =
+    o.contractSize === undefined
+      ? ok({ units: 1n, scale: 0 })
+      : positiveDecimal(o.contractSize, childPath(path, 'contractSize'));
   if (!contractSize.ok) return contractSize;
-  const settleAsset = o.settleAsset === undefined ? ok(kind.value === 'linear' ? 'quote' : `base of ${symbol.value}`) : readString(o.settleAsset, childPath(path, 'settleAsset'));
+  const settleAsset =
+    o.settleAsset === undefined
+      ? ok(kind.value === 'linear' ? 'quote' : `base of ${symbol.value}`)
+      : readString(o.settleAsset, childPath(path, 'settleAsset'));
   if (!settleAsset.ok) return settleAsset;
-  const tierModel = o.tierModel === undefined ? ok(rulebook.tierModel) : readEnum(o.tierModel, childPath(path, 'tierModel'), ['cumulative', 'whole'] as const);
+  const tierModel =
+    o.tierModel === undefined
+      ? ok(rulebook.tierModel)
+      : readEnum(o.tierModel, childPath(path, 'tierModel'), ['cumulative', 'whole'] as const);
   if (!tierModel.ok) return tierModel;
-  const basis = o.maintenanceBasis === undefined ? ok<MaintenanceBasis>(rulebook.maintenanceBasis) : readEnum(o.maintenanceBasis, childPath(path, 'maintenanceBasis'), ['mark', 'entry'] as const);
+  const basis =
+    o.maintenanceBasis === undefined
+      ? ok<MaintenanceBasis>(rulebook.maintenanceBasis)
+      : readEnum(o.maintenanceBasis, childPath(path, 'maintenanceBasis'), ['mark', 'entry'] as const);
   if (!basis.ok) return basis;
   const tiers = parseTiers(o.tiers, childPath(path, 'tiers'), tierModel.value, rulebook);
   if (!tiers.ok) return tiers;
@@ -144,10 +200,11 @@ function parseInstrument(value: ExactJson, path: string, rulebook: Rulebook, pri
   if (!tickSize.ok) return tickSize;
   const lotSize = optionalPositive(o, 'lotSize', path);
   if (!lotSize.ok) return lotSize;
+  const seen = decimalsOf(symbol.value);
   const scales = {
-    price: scaleOf([...priceDecimals, tickSize.value]),
-    qty: scaleOf([...qtyDecimals, lotSize.value]),
-    money: scaleOf(moneyDecimals),
+    price: scaleOf([...seen.price, tickSize.value]),
+    qty: scaleOf([...seen.qty, lotSize.value]),
+    money: scaleOf(seen.money),
     rate: scaleOf(tiers.value.decimals),
   };
   return ok({
@@ -158,8 +215,12 @@ function parseInstrument(value: ExactJson, path: string, rulebook: Rulebook, pri
     tiers: table.value,
     maintenanceBasis: basis.value,
     scales,
-    tickSize: tickSize.value === undefined ? Rational.fromUnits(1n, scales.price) : Rational.fromDecimal(tickSize.value),
-    lotSize: lotSize.value === undefined ? Rational.fromUnits(1n, scales.qty) : Rational.fromDecimal(lotSize.value),
+    tickSize:
+      tickSize.value === undefined
+        ? Rational.fromUnits(1n, scales.price)
+        : Rational.fromDecimal(tickSize.value),
+    lotSize:
+      lotSize.value === undefined ? Rational.fromUnits(1n, scales.qty) : Rational.fromDecimal(lotSize.value),
   });
 }
 
@@ -188,24 +249,36 @@ function parsePosition(value: ExactJson, path: string): Parsed<RawPosition> {
   if (!symbol.ok) return symbol;
   const side = readEnum(o.side, childPath(path, 'side'), ['long', 'short'] as const);
   if (!side.ok) return side;
-  const positionSide = o.positionSide === undefined ? ok<PositionSide>('BOTH') : readEnum(o.positionSide, childPath(path, 'positionSide'), ['BOTH', 'LONG', 'SHORT'] as const);
+  const positionSide =
+    o.positionSide === undefined
+      ? ok<PositionSide>('BOTH')
+      : readEnum(o.positionSide, childPath(path, 'positionSide'), ['BOTH', 'LONG', 'SHORT'] as const);
   if (!positionSide.ok) return positionSide;
   const qty = positiveDecimal(o.qty, childPath(path, 'qty'), 'invalid_quantity');
   if (!qty.ok) return qty;
   const entryPrice = positiveDecimal(o.entryPrice, childPath(path, 'entryPrice'), 'invalid_price');
   if (!entryPrice.ok) return entryPrice;
-  const marginMode = o.marginMode === undefined ? ok<MarginMode>('cross') : readEnum(o.marginMode, childPath(path, 'marginMode'), ['cross', 'isolated'] as const);
+  const marginMode =
+    o.marginMode === undefined
+      ? ok<MarginMode>('cross')
+      : readEnum(o.marginMode, childPath(path, 'marginMode'), ['cross', 'isolated'] as const);
   if (!marginMode.ok) return marginMode;
   const walletPath = childPath(path, 'isolatedWallet');
   if (marginMode.value === 'isolated' && o.isolatedWallet === undefined) {
-    return err(inputError('isolated_wallet_missing', `${walletPath} is required for an isolated position`, walletPath));
+    return err(
+      inputError('isolated_wallet_missing', `${walletPath} is required for an isolated position`, walletPath),
+    );
   }
   if (marginMode.value === 'cross' && o.isolatedWallet !== undefined) {
     return err(inputError('invalid_field', `${walletPath} is only for isolated positions`, walletPath));
   }
-  const isolatedWallet = o.isolatedWallet === undefined ? ok(undefined) : nonNegativeDecimal(o.isolatedWallet, walletPath);
+  const isolatedWallet =
+    o.isolatedWallet === undefined ? ok(undefined) : nonNegativeDecimal(o.isolatedWallet, walletPath);
   if (!isolatedWallet.ok) return isolatedWallet;
-  const leverage = o.leverage === undefined ? ok(undefined) : positiveDecimal(o.leverage, childPath(path, 'leverage'), 'invalid_leverage');
+  const leverage =
+    o.leverage === undefined
+      ? ok(undefined)
+      : positiveDecimal(o.leverage, childPath(path, 'leverage'), 'invalid_leverage');
   if (!leverage.ok) return leverage;
   return ok({
     path,
@@ -228,16 +301,29 @@ export function parseCalcRequest(json: ExactJson): Parsed<CalcRequest> {
   const rulebookName = r.rulebook === undefined ? ok('binance') : readString(r.rulebook, 'rulebook');
   if (!rulebookName.ok) return rulebookName;
   if (!isRulebookId(rulebookName.value)) {
-    return err(inputError('unsupported_rulebook', `rulebook "${rulebookName.value}" is not one of ${Object.keys(RULEBOOKS).join(', ')}`, 'rulebook'));
+    return err(
+      inputError(
+        'unsupported_rulebook',
+        `rulebook "${rulebookName.value}" is not one of ${Object.keys(RULEBOOKS).join(', ')}`,
+        'rulebook',
+      ),
+    );
   }
   const rulebook = RULEBOOKS[rulebookName.value];
 
   // Account and marks first: their decimals set each instrument's scales.
   const account = readObject(r.account, 'account', ACCOUNT_KEYS);
   if (!account.ok) return account;
-  const walletBalance = account.value.walletBalance === undefined ? ok({ units: 0n, scale: 0 }) : readDecimal(account.value.walletBalance, 'account.walletBalance');
+  const walletBalance =
+    account.value.walletBalance === undefined
+      ? ok({ units: 0n, scale: 0 })
+      : readDecimal(account.value.walletBalance, 'account.walletBalance');
   if (!walletBalance.ok) return walletBalance;
-  const positionItems = readArray(account.value.positions ?? [], 'account.positions', MAX_POSITIONS_PER_ACCOUNT);
+  const positionItems = readArray(
+    account.value.positions ?? [],
+    'account.positions',
+    MAX_POSITIONS_PER_ACCOUNT,
+  );
   if (!positionItems.ok) return positionItems;
   const rawPositions: RawPosition[] = [];
   for (const [i, item] of positionItems.value.entries()) {
@@ -259,19 +345,36 @@ export function parseCalcRequest(json: ExactJson): Parsed<CalcRequest> {
   const instruments = new Map<string, Instrument>();
   for (const [i, item] of instrumentItems.value.entries()) {
     const at = childPath('instruments', i);
-    const symbolValue = item !== null && typeof item === 'object' && !Array.isArray(item) && 'symbol' in item ? item.symbol : undefined;
-    const mine = rawPositions.filter((p) => p.symbol === symbolValue);
-    const moneyDecimals = [walletBalance.value, ...mine.map((p) => p.isolatedWallet)];
-    const instrument = parseInstrument(item, at, rulebook, [markDecimals.get(String(symbolValue)), ...mine.map((p) => p.entryPrice)].filter((d): d is Decimal => d !== undefined), mine.map((p) => p.qty), moneyDecimals.filter((d): d is Decimal => d !== undefined));
+    const instrument = parseInstrument(item, at, rulebook, (symbol) => {
+      const mine = rawPositions.filter((p) => p.symbol === symbol);
+      const mark = markDecimals.get(symbol);
+      return {
+        price: [...(mark === undefined ? [] : [mark]), ...mine.map((p) => p.entryPrice)],
+        qty: mine.map((p) => p.qty),
+        money: [
+          walletBalance.value,
+          ...mine.flatMap((p) => (p.isolatedWallet === undefined ? [] : [p.isolatedWallet])),
+        ],
+      };
+    });
     if (!instrument.ok) return instrument;
     if (instruments.has(instrument.value.symbol)) {
-      return err(inputError('duplicate_symbol', `${childPath(at, 'symbol')} repeats ${instrument.value.symbol}`, childPath(at, 'symbol')));
+      return err(
+        inputError(
+          'duplicate_symbol',
+          `${childPath(at, 'symbol')} repeats ${instrument.value.symbol}`,
+          childPath(at, 'symbol'),
+        ),
+      );
     }
     instruments.set(instrument.value.symbol, instrument.value);
   }
   const marks = new Map<string, Rational>();
   for (const [symbol, decimal] of markDecimals) {
-    if (!instruments.has(symbol)) return err(inputError('unknown_symbol', `marks.${symbol} names no instrument`, childPath('marks', symbol)));
+    if (!instruments.has(symbol))
+      return err(
+        inputError('unknown_symbol', `marks.${symbol} names no instrument`, childPath('marks', symbol)),
+      );
     marks.set(symbol, Rational.fromDecimal(decimal));
   }
 
@@ -279,11 +382,23 @@ export function parseCalcRequest(json: ExactJson): Parsed<CalcRequest> {
   for (const raw of rawPositions) {
     const instrument = instruments.get(raw.symbol);
     if (instrument === undefined) {
-      return err(inputError('unknown_symbol', `${childPath(raw.path, 'symbol')} names no instrument: ${raw.symbol}`, childPath(raw.path, 'symbol')));
+      return err(
+        inputError(
+          'unknown_symbol',
+          `${childPath(raw.path, 'symbol')} names no instrument: ${raw.symbol}`,
+          childPath(raw.path, 'symbol'),
+        ),
+      );
     }
     const qty = Rational.fromDecimal(raw.qty);
     if (!qty.div(instrument.lotSize).isInteger()) {
-      return err(inputError('invalid_quantity', `${childPath(raw.path, 'qty')} is not a multiple of the lot size`, childPath(raw.path, 'qty')));
+      return err(
+        inputError(
+          'invalid_quantity',
+          `${childPath(raw.path, 'qty')} is not a multiple of the lot size`,
+          childPath(raw.path, 'qty'),
+        ),
+      );
     }
     positions.push({
       instrument,
@@ -292,11 +407,17 @@ export function parseCalcRequest(json: ExactJson): Parsed<CalcRequest> {
       qty,
       entryPrice: Rational.fromDecimal(raw.entryPrice),
       marginMode: raw.marginMode,
-      isolatedWallet: raw.isolatedWallet === undefined ? Rational.ZERO : Rational.fromDecimal(raw.isolatedWallet),
+      isolatedWallet:
+        raw.isolatedWallet === undefined ? Rational.ZERO : Rational.fromDecimal(raw.isolatedWallet),
       leverage: raw.leverage === undefined ? null : Rational.fromDecimal(raw.leverage),
     });
   }
-  const validated = validateAccount({ walletBalance: Rational.fromDecimal(walletBalance.value), positions }, marks, 'account', 'marks');
+  const validated = validateAccount(
+    { walletBalance: Rational.fromDecimal(walletBalance.value), positions },
+    marks,
+    'account',
+    'marks',
+  );
   if (!validated.ok) return validated;
   return ok({ rulebook, instruments, marks, account: validated.value });
 }

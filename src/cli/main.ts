@@ -16,14 +16,19 @@ program
   .argument('[file]', 'request file; standard input when absent or "-"')
   .option('--compact', 'print the response on one line')
   .action((file: string | undefined, options: { compact?: boolean }) => {
-    const { exitCode, output } = runCalc(() => readFileSync(file === undefined || file === '-' ? 0 : file, 'utf8'), options.compact ?? false);
+    const { exitCode, output } = runCalc(
+      () => readFileSync(file === undefined || file === '-' ? 0 : file, 'utf8'),
+      options.compact ?? false,
+    );
     process.stdout.write(output);
     process.exitCode = exitCode;
   });
 
 program
   .command('demo')
-  .description('a worked example: a cross portfolio under real Binance tiers, and what a crash would do to it')
+  .description(
+    'a worked example: a cross portfolio under real Binance tiers, and what a crash would do to it',
+  )
   .action(() => {
     process.stdout.write(runDemo());
   });

@@ -49,7 +49,10 @@ export interface AccountAssessment {
 
 function markOf(marks: Marks, position: Position): Rational {
   const mark = marks.get(position.instrument.symbol);
-  assert(mark !== undefined && mark.sign() > 0, `validated account has a mark for ${position.instrument.symbol}`);
+  assert(
+    mark !== undefined && mark.sign() > 0,
+    `validated account has a mark for ${position.instrument.symbol}`,
+  );
   return mark;
 }
 
@@ -61,7 +64,10 @@ interface Valued {
 }
 
 /** Sum of PnL and of maintenance over cross positions, optionally leaving one symbol out. */
-function crossTotals(valued: readonly Valued[], exceptSymbol: string | null): { pnl: Rational; mm: Rational } {
+function crossTotals(
+  valued: readonly Valued[],
+  exceptSymbol: string | null,
+): { pnl: Rational; mm: Rational } {
   let pnl = Rational.ZERO;
   let mm = Rational.ZERO;
   for (const v of valued) {
@@ -98,7 +104,10 @@ export function assessAccount(account: Account, marks: Marks): AccountAssessment
     let prices: { liquidation: Rational | null; bankruptcy: Rational | null };
     if (position.marginMode === 'isolated') {
       balance = position.isolatedWallet.add(v.unrealizedPnl);
-      prices = solvePrices({ legs: [position], constant: position.isolatedWallet, mark }, position.isolatedWallet);
+      prices = solvePrices(
+        { legs: [position], constant: position.isolatedWallet, mark },
+        position.isolatedWallet,
+      );
     } else {
       initialMargin = initialMargin.add(im);
       balance = marginBalance;
@@ -106,7 +115,9 @@ export function assessAccount(account: Account, marks: Marks): AccountAssessment
       let shared = crossPrices.get(symbol);
       if (shared === undefined) {
         const others = crossTotals(valued, symbol);
-        const legs = account.positions.filter((p) => p.marginMode === 'cross' && p.instrument.symbol === symbol);
+        const legs = account.positions.filter(
+          (p) => p.marginMode === 'cross' && p.instrument.symbol === symbol,
+        );
         const withoutMaintenance = account.walletBalance.add(others.pnl);
         shared = solvePrices({ legs, constant: withoutMaintenance.sub(others.mm), mark }, withoutMaintenance);
         crossPrices.set(symbol, shared);
@@ -151,7 +162,10 @@ function solvePrices(
 }
 
 /** The fast question asked on every tick: is the cross account at or above maintenance at these marks? */
-export function crossMarginCheck(account: Account, marks: Marks): { readonly marginBalance: Rational; readonly maintenanceMargin: Rational; readonly healthy: boolean } {
+export function crossMarginCheck(
+  account: Account,
+  marks: Marks,
+): { readonly marginBalance: Rational; readonly maintenanceMargin: Rational; readonly healthy: boolean } {
   let marginBalance = account.walletBalance;
   let maintenanceMargin = Rational.ZERO;
   for (const position of account.positions) {

@@ -81,7 +81,8 @@ function maintenanceLine(legs: readonly Position[], tiers: readonly Tier[]): Lin
 function tiersAt(legs: readonly Position[], x: Rational): Tier[] {
   return legs.map((leg) => {
     const e = exposure(leg);
-    const notional = leg.instrument.maintenanceBasis === 'mark' ? e.mul(x) : e.mul(priceCoordinate(leg, leg.entryPrice));
+    const notional =
+      leg.instrument.maintenanceBasis === 'mark' ? e.mul(x) : e.mul(priceCoordinate(leg, leg.entryPrice));
     return tierForNotional(leg.instrument.tiers, notional);
   });
 }
@@ -131,7 +132,10 @@ function rootIn(line: Line, lo: Rational, hi: Rational | null, near: Rational): 
  * (smallest) mmr. With a continuous f (no whole-model steps) that is positive at the mark, a non-negative
  * lowest slope rules out roots above the mark and a non-positive highest slope rules out roots below.
  */
-function slopeBounds(legs: readonly Position[], pnl: Line): { readonly lowest: Rational; readonly highest: Rational } {
+function slopeBounds(
+  legs: readonly Position[],
+  pnl: Line,
+): { readonly lowest: Rational; readonly highest: Rational } {
   let lowest = pnl.b;
   let highest = pnl.b;
   for (const leg of legs) {
@@ -175,11 +179,14 @@ export function liquidationPrice(problem: PriceProblem): Rational | null {
     if (inMark.lte(xMark)) below = inMark;
     else above = inMark;
   }
-  const continuous = problem.legs.every((p) => p.instrument.tiers.model === 'cumulative' || p.instrument.maintenanceBasis === 'entry');
+  const continuous = problem.legs.every(
+    (p) => p.instrument.tiers.model === 'cumulative' || p.instrument.maintenanceBasis === 'entry',
+  );
   const healthyAtMark = valueOf(line(markInterval), xMark).sign() > 0;
   const slopes = continuous && healthyAtMark ? slopeBounds(problem.legs, pnl) : null;
   const searchDown = below === null && !(slopes !== null && slopes.highest.sign() <= 0);
-  const searchUp = above === null && !(below?.eq(xMark) ?? false) && !(slopes !== null && slopes.lowest.sign() >= 0);
+  const searchUp =
+    above === null && !(below?.eq(xMark) ?? false) && !(slopes !== null && slopes.lowest.sign() >= 0);
 
   // A root at a breakpoint is a step of f across zero there (whole model), or a root of either side.
   const crossesAt = (left: number, point: Rational): boolean =>
@@ -188,7 +195,9 @@ export function liquidationPrice(problem: PriceProblem): Rational | null {
     below = crossesAt(i - 1, lower(i)) ? lower(i) : rootIn(line(i - 1), lower(i - 1), lower(i), xMark);
   }
   for (let i = markInterval; searchUp && above === null && i + 1 < bounds.length; i++) {
-    above = crossesAt(i, lower(i + 1)) ? lower(i + 1) : rootIn(line(i + 1), lower(i + 1), upper(i + 1), xMark);
+    above = crossesAt(i, lower(i + 1))
+      ? lower(i + 1)
+      : rootIn(line(i + 1), lower(i + 1), upper(i + 1), xMark);
   }
 
   let best: Rational | null = null;

@@ -88,4 +88,3 @@ export function initialMarginAt(position: Position, price: Rational): Rational {
 export function isolatedMarginBalanceAt(position: Position, price: Rational): Rational {
   return position.isolatedWallet.add(unrealizedPnlAt(position, price));
 }
-

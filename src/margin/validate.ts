@@ -12,10 +12,21 @@ export const MAX_POSITIONS_PER_ACCOUNT = 1024;
  * their own side, one wallet asset for cross positions, sizes within the tier table, leverage within the
  * tier's maximum. `path` names the account (e.g. `account`); marks are reported under `marksPath`.
  */
-export function validateAccount(account: Account, marks: Marks, path: string, marksPath: string): Result<Account, InputError> {
+export function validateAccount(
+  account: Account,
+  marks: Marks,
+  path: string,
+  marksPath: string,
+): Result<Account, InputError> {
   const positionsPath = childPath(path, 'positions');
   if (account.positions.length > MAX_POSITIONS_PER_ACCOUNT) {
-    return err(inputError('too_many_items', `${positionsPath} has more than ${MAX_POSITIONS_PER_ACCOUNT} positions`, positionsPath));
+    return err(
+      inputError(
+        'too_many_items',
+        `${positionsPath} has more than ${MAX_POSITIONS_PER_ACCOUNT} positions`,
+        positionsPath,
+      ),
+    );
   }
   const seen = new Map<string, Position>();
   let hedgeMode: boolean | null = null;
@@ -23,37 +34,91 @@ export function validateAccount(account: Account, marks: Marks, path: string, ma
   for (const [i, position] of account.positions.entries()) {
     const at = childPath(positionsPath, i);
     const symbol = position.instrument.symbol;
-    if (position.qty.sign() <= 0) return err(inputError('invalid_quantity', `${childPath(at, 'qty')} must be positive`, childPath(at, 'qty')));
+    if (position.qty.sign() <= 0)
+      return err(
+        inputError('invalid_quantity', `${childPath(at, 'qty')} must be positive`, childPath(at, 'qty')),
+      );
     if (position.entryPrice.sign() <= 0) {
-      return err(inputError('invalid_price', `${childPath(at, 'entryPrice')} must be positive`, childPath(at, 'entryPrice')));
+      return err(
+        inputError(
+          'invalid_price',
+          `${childPath(at, 'entryPrice')} must be positive`,
+          childPath(at, 'entryPrice'),
+        ),
+      );
     }
     const mark = marks.get(symbol);
-    if (mark === undefined) return err(inputError('missing_mark', `${childPath(marksPath, symbol)} is required: ${at} holds ${symbol}`, childPath(marksPath, symbol)));
-    if (mark.sign() <= 0) return err(inputError('invalid_price', `${childPath(marksPath, symbol)} must be positive`, childPath(marksPath, symbol)));
+    if (mark === undefined)
+      return err(
+        inputError(
+          'missing_mark',
+          `${childPath(marksPath, symbol)} is required: ${at} holds ${symbol}`,
+          childPath(marksPath, symbol),
+        ),
+      );
+    if (mark.sign() <= 0)
+      return err(
+        inputError(
+          'invalid_price',
+          `${childPath(marksPath, symbol)} must be positive`,
+          childPath(marksPath, symbol),
+        ),
+      );
 
     const hedged = position.positionSide !== 'BOTH';
     if (hedgeMode !== null && hedged !== hedgeMode) {
-      return err(inputError('position_mode_conflict', `${childPath(at, 'positionSide')} mixes one-way (BOTH) and hedge (LONG/SHORT) positions in one account`, childPath(at, 'positionSide')));
+      return err(
+        inputError(
+          'position_mode_conflict',
+          `${childPath(at, 'positionSide')} mixes one-way (BOTH) and hedge (LONG/SHORT) positions in one account`,
+          childPath(at, 'positionSide'),
+        ),
+      );
     }
     hedgeMode = hedged;
     if (hedged && position.positionSide.toLowerCase() !== position.side) {
-      return err(inputError('position_side_mismatch', `${childPath(at, 'side')} must be ${position.positionSide.toLowerCase()} for a ${position.positionSide} hedge leg`, childPath(at, 'side')));
+      return err(
+        inputError(
+          'position_side_mismatch',
+          `${childPath(at, 'side')} must be ${position.positionSide.toLowerCase()} for a ${position.positionSide} hedge leg`,
+          childPath(at, 'side'),
+        ),
+      );
     }
     const key = `${symbol}/${position.positionSide}`;
     const twin = [...seen.values()].find((p) => p.instrument.symbol === symbol);
-    if (seen.has(key)) return err(inputError('duplicate_position', `${at} repeats ${symbol} ${position.positionSide}`, at));
+    if (seen.has(key))
+      return err(inputError('duplicate_position', `${at} repeats ${symbol} ${position.positionSide}`, at));
     if (twin !== undefined && twin.marginMode !== position.marginMode) {
-      return err(inputError('margin_mode_conflict', `${childPath(at, 'marginMode')} differs from the other leg of ${symbol}`, childPath(at, 'marginMode')));
+      return err(
+        inputError(
+          'margin_mode_conflict',
+          `${childPath(at, 'marginMode')} differs from the other leg of ${symbol}`,
+          childPath(at, 'marginMode'),
+        ),
+      );
     }
     seen.set(key, position);
 
     if (position.marginMode === 'isolated') {
       if (position.isolatedWallet.sign() < 0) {
-        return err(inputError('invalid_margin', `${childPath(at, 'isolatedWallet')} must not be negative`, childPath(at, 'isolatedWallet')));
+        return err(
+          inputError(
+            'invalid_margin',
+            `${childPath(at, 'isolatedWallet')} must not be negative`,
+            childPath(at, 'isolatedWallet'),
+          ),
+        );
       }
     } else {
       if (crossAsset !== null && crossAsset !== position.instrument.settleAsset) {
-        return err(inputError('mixed_settlement_assets', `${at} settles in ${position.instrument.settleAsset} but other cross positions settle in ${crossAsset}`, at));
+        return err(
+          inputError(
+            'mixed_settlement_assets',
+            `${at} settles in ${position.instrument.settleAsset} but other cross positions settle in ${crossAsset}`,
+            at,
+          ),
+        );
       }
       crossAsset = position.instrument.settleAsset;
     }
@@ -61,14 +126,27 @@ export function validateAccount(account: Account, marks: Marks, path: string, ma
     const notional = maintenanceNotionalAt(position, mark);
     const table = position.instrument.tiers;
     if (exceedsTable(table, notional)) {
-      return err(inputError('exceeds_tier_notional', `${childPath(at, 'qty')} gives a notional beyond the last tier's cap`, childPath(at, 'qty')));
+      return err(
+        inputError(
+          'exceeds_tier_notional',
+          `${childPath(at, 'qty')} gives a notional beyond the last tier's cap`,
+          childPath(at, 'qty'),
+        ),
+      );
     }
     if (position.leverage !== null) {
       const leveragePath = childPath(at, 'leverage');
-      if (position.leverage.sign() <= 0) return err(inputError('invalid_leverage', `${leveragePath} must be positive`, leveragePath));
+      if (position.leverage.sign() <= 0)
+        return err(inputError('invalid_leverage', `${leveragePath} must be positive`, leveragePath));
       const tier = tierForNotional(table, notional);
       if (position.leverage.gt(tier.maxLeverage)) {
-        return err(inputError('leverage_above_tier_max', `${leveragePath} ${position.leverage.format('trunc')} exceeds ${tier.maxLeverage.format('trunc')}, the maximum of tier ${tier.index} at this size`, leveragePath));
+        return err(
+          inputError(
+            'leverage_above_tier_max',
+            `${leveragePath} ${position.leverage.format('trunc')} exceeds ${tier.maxLeverage.format('trunc')}, the maximum of tier ${tier.index} at this size`,
+            leveragePath,
+          ),
+        );
       }
     }
   }

@@ -9,5 +9,12 @@ export {
   type TierSpec,
   type TierTable,
 } from './tierTable.js';
-export { RULEBOOKS, RULEBOOK_IDS, isRulebookId, type Rulebook, type RulebookId, type MaintenanceBasis } from './rulebook.js';
+export {
+  RULEBOOKS,
+  RULEBOOK_IDS,
+  isRulebookId,
+  type Rulebook,
+  type RulebookId,
+  type MaintenanceBasis,
+} from './rulebook.js';
 export type { Instrument, InstrumentKind } from './instrument.js';

@@ -1,4 +1,13 @@
-import { assert, childPath, err, inputError, ok, Rational, type InputError, type Result } from '../numbers/index.js';
+import {
+  assert,
+  childPath,
+  err,
+  inputError,
+  ok,
+  Rational,
+  type InputError,
+  type Result,
+} from '../numbers/index.js';
 
 /**
  * `cumulative`: MM = notional × mmr − cum, continuous in notional (Binance, Bybit, Hyperliquid, dYdX).
@@ -39,9 +48,15 @@ export interface TierTable {
  * cumulative model non-decreasing mmr and `cum(n) = floor(n) × (mmr(n) − mmr(n−1)) + cum(n−1)` with a
  * published `cum` that disagrees rejected as `cum_mismatch`. `path` names the tier array in errors.
  */
-export function buildTierTable(model: TierModel, specs: readonly TierSpec[], path: string): Result<TierTable, InputError> {
-  if (specs.length === 0) return err(inputError('invalid_tiers', `${path} must have at least one tier`, path));
-  if (specs.length > MAX_TIERS) return err(inputError('too_many_items', `${path} has more than ${MAX_TIERS} tiers`, path));
+export function buildTierTable(
+  model: TierModel,
+  specs: readonly TierSpec[],
+  path: string,
+): Result<TierTable, InputError> {
+  if (specs.length === 0)
+    return err(inputError('invalid_tiers', `${path} must have at least one tier`, path));
+  if (specs.length > MAX_TIERS)
+    return err(inputError('too_many_items', `${path} has more than ${MAX_TIERS} tiers`, path));
   const tiers: Tier[] = [];
   let previous: Tier | undefined;
   for (const [i, spec] of specs.entries()) {
@@ -50,20 +65,43 @@ export function buildTierTable(model: TierModel, specs: readonly TierSpec[], pat
     const expectedFloor = previous === undefined ? Rational.ZERO : previous.cap;
     if (!floor.eq(expectedFloor)) {
       const want = previous === undefined ? '0' : `the previous cap ${previous.cap.format('trunc')}`;
-      return err(inputError('tiers_not_contiguous', `${childPath(at, 'floor')} must equal ${want}`, childPath(at, 'floor')));
+      return err(
+        inputError(
+          'tiers_not_contiguous',
+          `${childPath(at, 'floor')} must equal ${want}`,
+          childPath(at, 'floor'),
+        ),
+      );
     }
-    if (!cap.gt(floor)) return err(inputError('invalid_tiers', `${childPath(at, 'cap')} must be above its floor`, childPath(at, 'cap')));
+    if (!cap.gt(floor))
+      return err(
+        inputError('invalid_tiers', `${childPath(at, 'cap')} must be above its floor`, childPath(at, 'cap')),
+      );
     if (mmr.sign() < 0 || mmr.gt(Rational.ONE)) {
-      return err(inputError('invalid_tiers', `${childPath(at, 'mmr')} must be between 0 and 1`, childPath(at, 'mmr')));
+      return err(
+        inputError('invalid_tiers', `${childPath(at, 'mmr')} must be between 0 and 1`, childPath(at, 'mmr')),
+      );
     }
     if (maxLeverage.sign() <= 0) {
-      return err(inputError('invalid_tiers', `${childPath(at, 'maxLeverage')} must be positive`, childPath(at, 'maxLeverage')));
+      return err(
+        inputError(
+          'invalid_tiers',
+          `${childPath(at, 'maxLeverage')} must be positive`,
+          childPath(at, 'maxLeverage'),
+        ),
+      );
     }
     let cum = Rational.ZERO;
     if (model === 'cumulative') {
       if (previous !== undefined) {
         if (mmr.lt(previous.mmr)) {
-          return err(inputError('invalid_tiers', `${childPath(at, 'mmr')} must not fall below the previous tier's`, childPath(at, 'mmr')));
+          return err(
+            inputError(
+              'invalid_tiers',
+              `${childPath(at, 'mmr')} must not fall below the previous tier's`,
+              childPath(at, 'mmr'),
+            ),
+          );
         }
         cum = floor.mul(mmr.sub(previous.mmr)).add(previous.cum);
       }
@@ -77,7 +115,13 @@ export function buildTierTable(model: TierModel, specs: readonly TierSpec[], pat
         );
       }
     } else if (spec.cum !== undefined && !spec.cum.isZero()) {
-      return err(inputError('cum_mismatch', `${childPath(at, 'cum')} must be 0 or absent in the whole tier model`, childPath(at, 'cum')));
+      return err(
+        inputError(
+          'cum_mismatch',
+          `${childPath(at, 'cum')} must be 0 or absent in the whole tier model`,
+          childPath(at, 'cum'),
+        ),
+      );
     }
     const tier: Tier = { index: i + 1, floor, cap, mmr, maxLeverage, cum };
     tiers.push(tier);

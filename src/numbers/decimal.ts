@@ -17,7 +17,8 @@ export const MAX_INTEGER_DIGITS = 30;
 const DECIMAL_PATTERN = /^(-)?(\d+)(?:\.(\d+))?$/;
 
 /** Why a text is not a decimal Bulwark accepts. */
-export type DecimalParseError = 'empty' | 'not_a_decimal' | 'too_many_fraction_digits' | 'too_many_integer_digits';
+export type DecimalParseError =
+  'empty' | 'not_a_decimal' | 'too_many_fraction_digits' | 'too_many_integer_digits';
 
 /**
  * Parses a plain decimal string strictly: optional minus, digits, optional fraction. Rejects the empty

@@ -46,7 +46,16 @@ class SyntaxFailure extends Error {
 }
 
 const NUMBER_PATTERN = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+const ESCAPES: Record<string, string> = {
+  '"': '"',
+  '\\': '\\',
+  '/': '/',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+};
 
 class Reader {
   offset = 0;
@@ -95,7 +104,8 @@ class Reader {
   private number(): JsonNumber {
     NUMBER_PATTERN.lastIndex = this.offset;
     const match = NUMBER_PATTERN.exec(this.text);
-    if (match === null) this.fail(this.offset >= this.text.length ? 'unexpected end of input' : 'unexpected token');
+    if (match === null)
+      this.fail(this.offset >= this.text.length ? 'unexpected end of input' : 'unexpected token');
     this.offset += match[0].length;
     return new JsonNumber(match[0]);
   }
@@ -154,10 +164,10 @@ class Reader {
     }
   }
 
-  private object(depth: number): { [key: string]: ExactJson } {
+  private object(depth: number): Record<string, ExactJson> {
     this.offset++;
     // A null-prototype object: keys such as "__proto__" are plain data.
-    const result = Object.create(null) as { [key: string]: ExactJson };
+    const result = Object.create(null) as Record<string, ExactJson>;
     this.skipSpace();
     if (this.text[this.offset] === '}') {
       this.offset++;

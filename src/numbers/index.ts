@@ -26,5 +26,19 @@ export {
   type UnitKind,
 } from './units.js';
 export { inputError, childPath, type InputError } from './inputError.js';
-export { parseExactJson, JsonNumber, MAX_JSON_DEPTH, type ExactJson, type JsonSyntaxError } from './exactJson.js';
-export { readDecimal, readObject, readRecord, readArray, readString, readEnum, type JsonObject } from './jsonFields.js';
+export {
+  parseExactJson,
+  JsonNumber,
+  MAX_JSON_DEPTH,
+  type ExactJson,
+  type JsonSyntaxError,
+} from './exactJson.js';
+export {
+  readDecimal,
+  readObject,
+  readRecord,
+  readArray,
+  readString,
+  readEnum,
+  type JsonObject,
+} from './jsonFields.js';

@@ -4,7 +4,7 @@ import { JsonNumber, type ExactJson } from './exactJson.js';
 import { childPath, inputError, type InputError } from './inputError.js';
 import { err, ok, type Result } from './result.js';
 
-export type JsonObject = { readonly [key: string]: ExactJson };
+export type JsonObject = Readonly<Record<string, ExactJson>>;
 
 /** Reads fields of parsed JSON at the edge of the engine; every rejection names the field. */
 
@@ -16,7 +16,8 @@ function exactDecimalOfNumberText(text: string): Decimal | null {
   if (match === null) return null;
   const digits = (match[2] ?? '') + (match[3] ?? '');
   const exponent = Number(match[4] ?? '0') - (match[3] ?? '').length;
-  if (!Number.isSafeInteger(exponent) || Math.abs(exponent) > MAX_INTEGER_DIGITS + MAX_DECIMAL_SCALE + 400) return null;
+  if (!Number.isSafeInteger(exponent) || Math.abs(exponent) > MAX_INTEGER_DIGITS + MAX_DECIMAL_SCALE + 400)
+    return null;
   let units = BigInt(digits) * (match[1] === undefined ? 1n : -1n);
   let scale = -exponent;
   while (scale > 0 && units % 10n === 0n) {
@@ -33,7 +34,8 @@ function exactDecimalOfNumberText(text: string): Decimal | null {
 
 const PARSE_MESSAGES: Record<DecimalParseError, string> = {
   empty: 'is empty',
-  not_a_decimal: 'is not a plain decimal (digits with an optional minus and fraction; no exponent, NaN or Infinity)',
+  not_a_decimal:
+    'is not a plain decimal (digits with an optional minus and fraction; no exponent, NaN or Infinity)',
   too_many_fraction_digits: `has more than ${MAX_DECIMAL_SCALE} significant fraction digits`,
   too_many_integer_digits: `has more than ${MAX_INTEGER_DIGITS} integer digits`,
 };
@@ -45,18 +47,26 @@ const PARSE_MESSAGES: Record<DecimalParseError, string> = {
 export function readDecimal(value: ExactJson | undefined, path: string): Result<Decimal, InputError> {
   if (typeof value === 'string') {
     const parsed = parseDecimal(value);
-    if (!parsed.ok) return err(inputError('invalid_number', `${path} ${PARSE_MESSAGES[parsed.error]}: "${clip(value)}"`, path));
+    if (!parsed.ok)
+      return err(
+        inputError('invalid_number', `${path} ${PARSE_MESSAGES[parsed.error]}: "${clip(value)}"`, path),
+      );
     return parsed;
   }
   if (value instanceof JsonNumber) {
     const exact = exactDecimalOfNumberText(value.text);
     const roundTrip = exactDecimalOfNumberText(String(Number(value.text)));
-    if (exact === null || roundTrip === null || exact.units !== roundTrip.units || exact.scale !== roundTrip.scale) {
+    if (exact === null || exact.units !== roundTrip?.units || exact.scale !== roundTrip.scale) {
       return err(
-        inputError('invalid_number', `${path} is a JSON number that float64 cannot hold exactly; pass it as a string`, path),
+        inputError(
+          'invalid_number',
+          `${path} is a JSON number that float64 cannot hold exactly; pass it as a string`,
+          path,
+        ),
       );
     }
-    if (exact.scale > MAX_DECIMAL_SCALE) return err(inputError('invalid_number', `${path} ${PARSE_MESSAGES.too_many_fraction_digits}`, path));
+    if (exact.scale > MAX_DECIMAL_SCALE)
+      return err(inputError('invalid_number', `${path} ${PARSE_MESSAGES.too_many_fraction_digits}`, path));
     if (exact.units.toString().replace('-', '').length - exact.scale > MAX_INTEGER_DIGITS) {
       return err(inputError('invalid_number', `${path} ${PARSE_MESSAGES.too_many_integer_digits}`, path));
     }
@@ -79,7 +89,9 @@ export function readObject(
   }
   for (const key of Object.keys(value)) {
     if (!allowedKeys.includes(key)) {
-      return err(inputError('unknown_field', `${childPath(path, key)} is not a known field`, childPath(path, key)));
+      return err(
+        inputError('unknown_field', `${childPath(path, key)} is not a known field`, childPath(path, key)),
+      );
     }
   }
   return ok(value);
@@ -93,15 +105,26 @@ export function readArray(
 ): Result<readonly ExactJson[], InputError> {
   if (value === undefined) return err(inputError('missing_field', `${path} is required`, path));
   if (!Array.isArray(value)) return err(inputError('invalid_field', `${path} must be an array`, path));
-  if (value.length > maxLength) return err(inputError('too_many_items', `${path} has more than ${maxLength} items`, path));
+  if (value.length > maxLength)
+    return err(inputError('too_many_items', `${path} has more than ${maxLength} items`, path));
   return ok(value);
 }
 
 /** A non-empty string of at most `maxLength` characters. */
-export function readString(value: ExactJson | undefined, path: string, maxLength = 64): Result<string, InputError> {
+export function readString(
+  value: ExactJson | undefined,
+  path: string,
+  maxLength = 64,
+): Result<string, InputError> {
   if (value === undefined) return err(inputError('missing_field', `${path} is required`, path));
   if (typeof value !== 'string' || value.length === 0 || value.length > maxLength) {
-    return err(inputError('invalid_field', `${path} must be a non-empty string of at most ${maxLength} characters`, path));
+    return err(
+      inputError(
+        'invalid_field',
+        `${path} must be a non-empty string of at most ${maxLength} characters`,
+        path,
+      ),
+    );
   }
   return ok(value);
 }
@@ -125,11 +148,16 @@ function clip(text: string): string {
 }
 
 /** An object used as a map (keys are data, e.g. symbols), with at most `maxKeys` keys. */
-export function readRecord(value: ExactJson | undefined, path: string, maxKeys: number): Result<JsonObject, InputError> {
+export function readRecord(
+  value: ExactJson | undefined,
+  path: string,
+  maxKeys: number,
+): Result<JsonObject, InputError> {
   if (value === undefined) return err(inputError('missing_field', `${path} is required`, path));
   if (value === null || typeof value !== 'object' || Array.isArray(value) || value instanceof JsonNumber) {
     return err(inputError('invalid_field', `${path} must be an object`, path));
   }
-  if (Object.keys(value).length > maxKeys) return err(inputError('too_many_items', `${path} has more than ${maxKeys} entries`, path));
+  if (Object.keys(value).length > maxKeys)
+    return err(inputError('too_many_items', `${path} has more than ${maxKeys} entries`, path));
   return ok(value);
 }

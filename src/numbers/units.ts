@@ -33,7 +33,11 @@ interface UnitsOf {
 }
 
 /** The exact units of `value` at the instrument's scale for `kind`, or null when it has excess precision. */
-export function unitsOf<K extends UnitKind>(scales: InstrumentScales, kind: K, value: Decimal): UnitsOf[K] | null {
+export function unitsOf<K extends UnitKind>(
+  scales: InstrumentScales,
+  kind: K,
+  value: Decimal,
+): UnitsOf[K] | null {
   return toScaleExact(value, scales[kind]) as UnitsOf[K] | null;
 }
 
