@@ -160,19 +160,3 @@ function solvePrices(
     bankruptcy: bankruptcyPrice({ ...problem, constant: balanceWithoutMaintenance }),
   };
 }
-
-/** The fast question asked on every tick: is the cross account at or above maintenance at these marks? */
-export function crossMarginCheck(
-  account: Account,
-  marks: Marks,
-): { readonly marginBalance: Rational; readonly maintenanceMargin: Rational; readonly healthy: boolean } {
-  let marginBalance = account.walletBalance;
-  let maintenanceMargin = Rational.ZERO;
-  for (const position of account.positions) {
-    if (position.marginMode !== 'cross') continue;
-    const mark = markOf(marks, position);
-    marginBalance = marginBalance.add(unrealizedPnlAt(position, mark));
-    maintenanceMargin = maintenanceMargin.add(maintenanceMarginAt(position, mark));
-  }
-  return { marginBalance, maintenanceMargin, healthy: marginBalance.gt(maintenanceMargin) };
-}

@@ -17,10 +17,24 @@ export {
 export { liquidationPrice, bankruptcyPrice, type PriceProblem } from './liquidationPrice.js';
 export {
   assessAccount,
-  crossMarginCheck,
   type Account,
   type AccountAssessment,
   type PositionAssessment,
   type Marks,
 } from './account.js';
 export { validateAccount, MAX_POSITIONS_PER_ACCOUNT } from './validate.js';
+export {
+  compileInstruments,
+  kernelPosition,
+  kernelPrice,
+  kernelPnl,
+  kernelMaintenance,
+  kernelHealthy,
+  kernelLiquidationPrice,
+  kernelBankruptcyPrice,
+  quotientToPrice,
+  type CompiledInstrument,
+  type KernelPosition,
+  type KernelQuotient,
+  type KernelScales,
+} from './kernel.js';
