@@ -3,3 +3,4 @@ export * from './numbers/index.js';
 export * from './market/index.js';
 export * from './margin/index.js';
 export * from './calc/index.js';
+export * from './simulator/index.js';

@@ -1,0 +1,1 @@
+export { parseKlines, MAX_KLINE_ROWS, type Kline } from './klines.js';
