@@ -63,19 +63,21 @@ interface Valued {
   readonly maintenanceMargin: Rational;
 }
 
-/** Sum of PnL and of maintenance over cross positions, optionally leaving one symbol out. */
-function crossTotals(
-  valued: readonly Valued[],
-  exceptSymbol: string | null,
-): { pnl: Rational; mm: Rational } {
-  let pnl = Rational.ZERO;
-  let mm = Rational.ZERO;
+interface Totals {
+  readonly pnl: Rational;
+  readonly mm: Rational;
+}
+
+/** PnL and maintenance summed over cross positions, per symbol. */
+function crossTotalsBySymbol(valued: readonly Valued[]): Map<string, Totals> {
+  const totals = new Map<string, Totals>();
   for (const v of valued) {
-    if (v.position.marginMode !== 'cross' || v.position.instrument.symbol === exceptSymbol) continue;
-    pnl = pnl.add(v.unrealizedPnl);
-    mm = mm.add(v.maintenanceMargin);
+    if (v.position.marginMode !== 'cross') continue;
+    const symbol = v.position.instrument.symbol;
+    const t = totals.get(symbol) ?? { pnl: Rational.ZERO, mm: Rational.ZERO };
+    totals.set(symbol, { pnl: t.pnl.add(v.unrealizedPnl), mm: t.mm.add(v.maintenanceMargin) });
   }
-  return { pnl, mm };
+  return totals;
 }
 
 /**
@@ -92,7 +94,9 @@ export function assessAccount(account: Account, marks: Marks): AccountAssessment
       maintenanceMargin: maintenanceMarginAt(position, mark),
     };
   });
-  const totals = crossTotals(valued, null);
+  const bySymbol = crossTotalsBySymbol(valued);
+  let totals: Totals = { pnl: Rational.ZERO, mm: Rational.ZERO };
+  for (const t of bySymbol.values()) totals = { pnl: totals.pnl.add(t.pnl), mm: totals.mm.add(t.mm) };
   const marginBalance = account.walletBalance.add(totals.pnl);
   const crossPrices = new Map<string, { liquidation: Rational | null; bankruptcy: Rational | null }>();
 
@@ -114,7 +118,8 @@ export function assessAccount(account: Account, marks: Marks): AccountAssessment
       const symbol = position.instrument.symbol;
       let shared = crossPrices.get(symbol);
       if (shared === undefined) {
-        const others = crossTotals(valued, symbol);
+        const own = bySymbol.get(symbol) ?? { pnl: Rational.ZERO, mm: Rational.ZERO };
+        const others = { pnl: totals.pnl.sub(own.pnl), mm: totals.mm.sub(own.mm) };
         const legs = account.positions.filter(
           (p) => p.marginMode === 'cross' && p.instrument.symbol === symbol,
         );

@@ -28,7 +28,8 @@ export function validateAccount(
       ),
     );
   }
-  const seen = new Map<string, Position>();
+  const seen = new Set<string>();
+  const firstLeg = new Map<string, Position>();
   let hedgeMode: boolean | null = null;
   let crossAsset: string | null = null;
   for (const [i, position] of account.positions.entries()) {
@@ -86,7 +87,7 @@ export function validateAccount(
       );
     }
     const key = `${symbol}/${position.positionSide}`;
-    const twin = [...seen.values()].find((p) => p.instrument.symbol === symbol);
+    const twin = firstLeg.get(symbol);
     if (seen.has(key))
       return err(inputError('duplicate_position', `${at} repeats ${symbol} ${position.positionSide}`, at));
     if (twin !== undefined && twin.marginMode !== position.marginMode) {
@@ -98,7 +99,8 @@ export function validateAccount(
         ),
       );
     }
-    seen.set(key, position);
+    seen.add(key);
+    if (twin === undefined) firstLeg.set(symbol, position);
 
     if (position.marginMode === 'isolated') {
       if (position.isolatedWallet.sign() < 0) {
