@@ -25,6 +25,7 @@ import { buildTierTable, MAX_TIERS, type TierSpec, type TierTable } from './tier
 
 /** What to do with a published `cum` that disagrees with the cumulative formula. */
 export type CumPolicy = 'reject' | 'report';
+const CUM_POLICIES: readonly CumPolicy[] = ['reject', 'report'];
 
 /** Most symbols one dump may hold (Binance lists a few hundred USDⓈ-M contracts). */
 export const MAX_BRACKET_SYMBOLS = 5000;
@@ -118,9 +119,14 @@ export function readBinanceBrackets(
   if (!Number.isSafeInteger(maxSymbols) || maxSymbols < 1)
     return err(inputError('invalid_option', 'maxSymbols must be a positive integer', 'maxSymbols'));
   const policy = options.cumPolicy ?? 'reject';
+  // Checked at run time too: options may come from plain-JS callers or configuration files.
+  if (!(CUM_POLICIES as readonly string[]).includes(policy))
+    return err(
+      inputError('invalid_option', `cumPolicy must be one of ${CUM_POLICIES.join(', ')}`, 'cumPolicy'),
+    );
   if (Array.isArray(value)) return readApiList(value, path, maxSymbols, policy);
   if (isObject(value)) {
-    // A single-symbol API answer (`?symbol=BTCUSDT` on some API versions) has exactly these two parts.
+    // A single-symbol API answer (`?symbol=BTCUSDT` on some API versions) carries `symbol` and `brackets`.
     if ('symbol' in value && 'brackets' in value) {
       const collector = new Collector('binance-api', policy);
       const loaded = readApiSymbol(value, path, collector);

@@ -1,4 +1,4 @@
-import { childPath, err, inputError, ok, Rational, type InputError, type Result } from '../numbers/index.js';
+import { childPath, err, inputError, Rational, type InputError, type Result } from '../numbers/index.js';
 import { buildTierTable, MAX_TIERS, type TierSpec, type TierTable } from './tierTable.js';
 
 /**
@@ -34,11 +34,21 @@ export function bitmexRiskLimitTiers(
   const at = (key: keyof BitmexRiskLimitParams): string => childPath(path, key);
   if (!Number.isSafeInteger(steps) || steps < 0 || steps > MAX_TIERS - 1) {
     return err(
-      inputError('invalid_parameter', `${at('steps')} must be an integer from 0 to ${MAX_TIERS - 1}`, at('steps')),
+      inputError(
+        'invalid_parameter',
+        `${at('steps')} must be an integer from 0 to ${MAX_TIERS - 1}`,
+        at('steps'),
+      ),
     );
   }
   if (baseMM.sign() <= 0)
-    return err(inputError('invalid_parameter', `${at('baseMaintenanceMargin')} must be positive`, at('baseMaintenanceMargin')));
+    return err(
+      inputError(
+        'invalid_parameter',
+        `${at('baseMaintenanceMargin')} must be positive`,
+        at('baseMaintenanceMargin'),
+      ),
+    );
   // Initial below maintenance would open positions that are liquidatable at once.
   if (baseIM.lt(baseMM)) {
     return err(
@@ -61,7 +71,9 @@ export function bitmexRiskLimitTiers(
     );
   }
   if (baseRiskLimit.sign() <= 0)
-    return err(inputError('invalid_parameter', `${at('baseRiskLimit')} must be positive`, at('baseRiskLimit')));
+    return err(
+      inputError('invalid_parameter', `${at('baseRiskLimit')} must be positive`, at('baseRiskLimit')),
+    );
   if (stepSize.sign() <= 0)
     return err(inputError('invalid_parameter', `${at('stepSize')} must be positive`, at('stepSize')));
   const specs: TierSpec[] = [];
@@ -103,7 +115,7 @@ export function hyperliquidTierTable(
     const boundPath = childPath(childPath(path, i), 'lowerBound');
     const leveragePath = childPath(childPath(path, i), 'maxLeverage');
     if (previous === undefined ? !row.lowerBound.isZero() : !row.lowerBound.gt(previous.lowerBound)) {
-      const want = previous === undefined ? 'be 0' : 'be above the previous row’s';
+      const want = previous === undefined ? 'be 0' : "be above the previous row's";
       return err(inputError('tiers_not_contiguous', `${boundPath} must ${want}`, boundPath));
     }
     // mmr = 1/(2L) ≤ 1 needs L ≥ 1/2.
@@ -112,12 +124,12 @@ export function hyperliquidTierTable(
     }
     if (previous !== undefined && row.maxLeverage.gt(previous.maxLeverage)) {
       return err(
-        inputError('invalid_tiers', `${leveragePath} must not exceed the previous row’s`, leveragePath),
+        inputError('invalid_tiers', `${leveragePath} must not exceed the previous row's`, leveragePath),
       );
     }
     specs.push({
       floor: row.lowerBound,
-      cap: Rational.ZERO, // set from the next row's bound below
+      cap: rows[i + 1]?.lowerBound ?? cap,
       mmr: row.maxLeverage.mulInt(2n).inverse(),
       maxLeverage: row.maxLeverage,
     });
@@ -126,6 +138,6 @@ export function hyperliquidTierTable(
   if (previous !== undefined && !cap.gt(previous.lowerBound)) {
     return err(inputError('invalid_parameter', `cap must be above the last ${path} lowerBound`, 'cap'));
   }
-  const withCaps = specs.map((spec, i) => ({ ...spec, cap: rows[i + 1]?.lowerBound ?? cap }));
-  return buildTierTable('cumulative', withCaps, path);
+  // buildTierTable computes cum(n) = floor(n) × (mmr(n) − mmr(n−1)) + cum(n−1), the maintenance deduction.
+  return buildTierTable('cumulative', specs, path);
 }
