@@ -171,3 +171,36 @@ test('compileInstruments refuses inverse contracts and non-terminating rates (ge
   assert.ok(thirds.ok);
   assert.equal(compileInstruments([{ ...base, tiers: thirds.value }], 2), null);
 });
+
+test('kernel walks down to a lower tier when the root of the mark tier is not positive (regression)', () => {
+  // A long barely above entry with no wallet: in tier 2 the line's root is negative, the real root is in tier 1.
+  const instrument = makeInstrument(
+    [
+      { width: 46305n, mmrStep: 0n },
+      { width: 1n, mmrStep: 43n },
+    ],
+    1n,
+    'cumulative',
+    'mark',
+  );
+  const position: Position = {
+    instrument,
+    side: 'long',
+    positionSide: 'BOTH',
+    qty: unit(2678n, 3),
+    entryPrice: unit(10n, 1),
+    marginMode: 'isolated',
+    isolatedWallet: Rational.ZERO,
+    leverage: null,
+  };
+  const mark = unit(1729089n, 1);
+  const compiled = compileInstruments([instrument], 2)?.get('BTCUSDT');
+  assert.ok(compiled !== undefined);
+  const fast = kernelLiquidationPrice(kernelPosition(compiled, position), 0n, kernelPrice(compiled, mark));
+  assert.ok(fast !== undefined && fast !== null);
+  // wallet 0: qty·(P − 1) = 0.0001·qty·P  →  P = 1 / 0.9999
+  assert.ok(quotientToPrice(compiled, fast).eq(Rational.of(10000n, 9999n)));
+  assert.ok(
+    liquidationPrice({ legs: [position], constant: Rational.ZERO, mark })?.eq(Rational.of(10000n, 9999n)),
+  );
+});
