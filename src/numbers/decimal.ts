@@ -68,7 +68,7 @@ export function formatDecimal(value: Decimal): string {
   return formatUnits(value.units, value.scale);
 }
 
-/** Signed range check where values leave the engine (storage, wire): |units| < 2^(bits−1). */
+/** Signed range check where values leave the engine (storage, wire): −2^(bits−1) ≤ units < 2^(bits−1). */
 export function fitsSignedBits(units: bigint, bits: number): boolean {
   const limit = 1n << BigInt(bits - 1);
   return units < limit && units >= -limit;

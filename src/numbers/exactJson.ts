@@ -11,9 +11,9 @@ export class JsonNumber {
   constructor(readonly text: string) {}
 }
 
-/** Bounds on what the reader accepts: nesting depth and input size. */
+/** Bounds on what the reader accepts: nesting depth and input size (UTF-16 code units, as JavaScript counts). */
 export const MAX_JSON_DEPTH = 64;
-export const MAX_JSON_BYTES = 64 * 1024 * 1024;
+export const MAX_JSON_CHARS = 64 * 1024 * 1024;
 
 export interface JsonSyntaxError {
   readonly message: string;
@@ -22,7 +22,7 @@ export interface JsonSyntaxError {
 
 /** Parses RFC 8259 JSON strictly (no comments, trailing commas or duplicate keys), keeping number text. */
 export function parseExactJson(text: string): Result<ExactJson, JsonSyntaxError> {
-  if (text.length > MAX_JSON_BYTES) return err({ message: 'input too large', offset: 0 });
+  if (text.length > MAX_JSON_CHARS) return err({ message: 'input too large', offset: 0 });
   const reader = new Reader(text);
   try {
     reader.skipSpace();

@@ -19,7 +19,7 @@ function exactDecimalOfNumberText(text: string): Decimal | null {
   if (!Number.isSafeInteger(exponent) || Math.abs(exponent) > MAX_INTEGER_DIGITS + MAX_DECIMAL_SCALE + 400)
     return null;
   let units = BigInt(digits) * (match[1] === undefined ? 1n : -1n);
-  let scale = -exponent;
+  let scale = 0 - exponent; // not -exponent: that is −0 for a zero exponent
   while (scale > 0 && units % 10n === 0n) {
     units /= 10n;
     scale--;
