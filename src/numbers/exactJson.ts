@@ -77,7 +77,8 @@ class Reader {
   /** `depth` counts the containers around this value; a container at depth MAX_JSON_DEPTH would be one too many. */
   value(depth: number): ExactJson {
     const c = this.text[this.offset];
-    if ((c === '{' || c === '[') && depth >= MAX_JSON_DEPTH) this.fail(`nesting deeper than ${MAX_JSON_DEPTH}`);
+    if ((c === '{' || c === '[') && depth >= MAX_JSON_DEPTH)
+      this.fail(`nesting deeper than ${MAX_JSON_DEPTH}`);
     switch (c) {
       case '{':
         return this.object(depth);
