@@ -8,7 +8,8 @@ export function runCalc(read: () => string, compact: boolean): { exitCode: numbe
   const render = (body: unknown): string => `${JSON.stringify(body, null, compact ? undefined : 2)}\n`;
   let text: string;
   try {
-    text = read();
+    // A UTF-8 byte-order mark (as some editors save) is not part of the JSON text.
+    text = read().replace(/^\uFEFF/, '');
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return { exitCode: 2, output: render({ error: { code: 'unreadable_input', message, path: '' } }) };

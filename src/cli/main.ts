@@ -38,4 +38,11 @@ try {
 } catch (error) {
   if (!(error instanceof CommanderError)) throw error;
   process.exitCode = error.exitCode === 0 ? 0 : 2;
+  // `calc` promises a JSON answer on standard output for every bad input, command-line mistakes included.
+  if (process.exitCode === 2 && process.argv[2] === 'calc') {
+    const body = {
+      error: { code: 'invalid_arguments', message: error.message.replace(/^error: /, ''), path: '' },
+    };
+    process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
+  }
 }
