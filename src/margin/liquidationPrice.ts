@@ -89,16 +89,31 @@ function tiersAt(legs: readonly Position[], x: Rational): Tier[] {
 
 /** Sorted distinct x where some mark-basis leg's notional reaches a tier floor above the first. */
 function breakpoints(legs: readonly Position[]): Rational[] {
-  const points: Rational[] = [];
+  // Floors ascend and exposure is positive, so each leg's points are already sorted: merge, don't sort.
+  let merged: Rational[] = [];
   for (const leg of legs) {
     if (leg.instrument.maintenanceBasis !== 'mark') continue;
     const e = exposure(leg);
-    for (const tier of leg.instrument.tiers.tiers) {
-      if (tier.floor.sign() > 0) points.push(tier.floor.div(e));
+    const points = leg.instrument.tiers.tiers.slice(1).map((tier) => tier.floor.div(e));
+    if (merged.length === 0) {
+      merged = points;
+      continue;
     }
+    const out: Rational[] = [];
+    let i = 0;
+    let j = 0;
+    while (i < merged.length || j < points.length) {
+      const a = merged[i];
+      const b = points[j];
+      const order = a === undefined ? 1 : b === undefined ? -1 : a.cmp(b);
+      const next = order <= 0 ? a : b;
+      if (order <= 0) i++;
+      if (order >= 0) j++;
+      if (next !== undefined) out.push(next);
+    }
+    merged = out;
   }
-  points.sort((p, q) => p.cmp(q));
-  return points.filter((p, i) => i === 0 || !p.eq(points[i - 1] ?? p));
+  return merged;
 }
 
 /** f(x) = A + B·x on one interval, the balance minus maintenance with that interval's tiers. */
@@ -141,13 +156,8 @@ function slopeBounds(
   for (const leg of legs) {
     if (leg.instrument.maintenanceBasis !== 'mark') continue;
     const e = exposure(leg);
-    const tiers = leg.instrument.tiers.tiers;
-    let smallest = Rational.ONE;
-    let largest = Rational.ZERO;
-    for (const tier of tiers) {
-      if (tier.mmr.lt(smallest)) smallest = tier.mmr;
-      if (tier.mmr.gt(largest)) largest = tier.mmr;
-    }
+    const largest = leg.instrument.tiers.maxMmr;
+    const smallest = leg.instrument.tiers.minMmr;
     lowest = lowest.sub(e.mul(largest));
     highest = highest.sub(e.mul(smallest));
   }
@@ -169,8 +179,15 @@ export function liquidationPrice(problem: PriceProblem): Rational | null {
   const upper = (i: number): Rational | null => bounds[i + 1] ?? null;
   const lines: (Line | undefined)[] = [];
   const line = (i: number): Line => (lines[i] ??= lineOn(problem, pnl, lower(i)));
+  // The last interval whose lower bound is at or below the mark (binary search: bounds ascend).
   let markInterval = 0;
-  while (markInterval + 1 < bounds.length && xMark.gte(lower(markInterval + 1))) markInterval++;
+  for (let lo = 0, hi = bounds.length - 1; lo <= hi;) {
+    const mid = (lo + hi) >> 1;
+    if (xMark.gte(lower(mid))) {
+      markInterval = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
 
   let below: Rational | null = null;
   let above: Rational | null = null;

@@ -41,6 +41,9 @@ export interface Tier {
 export interface TierTable {
   readonly model: TierModel;
   readonly tiers: readonly Tier[];
+  /** Smallest and largest mmr of any tier (bounds on how fast maintenance grows with notional). */
+  readonly minMmr: Rational;
+  readonly maxMmr: Rational;
 }
 
 /**
@@ -127,7 +130,10 @@ export function buildTierTable(
     tiers.push(tier);
     previous = tier;
   }
-  return ok({ model, tiers });
+  const rates = tiers.map((t) => t.mmr);
+  const minMmr = rates.reduce((a, b) => (b.lt(a) ? b : a));
+  const maxMmr = rates.reduce((a, b) => (b.gt(a) ? b : a));
+  return ok({ model, tiers, minMmr, maxMmr });
 }
 
 /**
