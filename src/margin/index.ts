@@ -24,6 +24,7 @@ export {
 } from './account.js';
 export { validateAccount, MAX_POSITIONS_PER_ACCOUNT } from './validate.js';
 export {
+  compileInstrument,
   compileInstruments,
   kernelPosition,
   kernelPrice,
@@ -34,6 +35,7 @@ export {
   kernelBankruptcyPrice,
   quotientToPrice,
   type CompiledInstrument,
+  type CompileError,
   type KernelPosition,
   type KernelQuotient,
   type KernelScales,

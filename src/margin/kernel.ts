@@ -1,5 +1,5 @@
 import type { Instrument } from '../market/index.js';
-import { assert, pow10, Rational } from '../numbers/index.js';
+import { assert, err, ok, pow10, Rational, type Result } from '../numbers/index.js';
 import type { Position } from './position.js';
 
 /**
@@ -56,11 +56,54 @@ function scaleNeeded(values: readonly Rational[]): number | null {
   return scale;
 }
 
+/** Why an instrument cannot be compiled at the requested scales. */
+export type CompileError =
+  'inverse_contract' | 'rate_not_representable' | 'value_not_representable' | 'scales_too_fine';
+
 /**
- * Compiles linear instruments to one shared set of scales (so values of different symbols add without
- * rescaling). `moneyScale` is the finest scale of balances that will be combined with them. Returns null
- * when an instrument is inverse or has a rate with no finite decimal expansion; such accounts use the
- * general path.
+ * Compiles one linear instrument at fixed value and rate scales (a venue fixes them per settlement asset so
+ * that kernel values are ledger units). Every tier rate must be exact at `rateScale`, every floor and `cum` at
+ * `valueScale` (and value + rate), and qty × contract size × price must fit `valueScale`.
+ */
+export function compileInstrument(
+  instrument: Instrument,
+  valueScale: number,
+  rateScale: number,
+): Result<CompiledInstrument, CompileError> {
+  if (instrument.kind !== 'linear') return err('inverse_contract');
+  const tiers = instrument.tiers.tiers;
+  const rates = scaleNeeded(tiers.map((t) => t.mmr));
+  if (rates === null || rates > rateScale) return err('rate_not_representable');
+  const values = scaleNeeded(tiers.flatMap((t) => [t.floor, t.cum]));
+  if (values === null || values > valueScale) return err('value_not_representable');
+  const contract = scaleNeeded([instrument.contractSize]);
+  if (contract === null) return err('value_not_representable');
+  const exposureScale = instrument.scales.qty + contract;
+  if (exposureScale + instrument.scales.price > valueScale) return err('scales_too_fine');
+  const scales = { priceScale: valueScale - exposureScale, exposureScale, valueScale, rateScale };
+  const rateOne = pow10(rateScale);
+  const mmr = tiers.map((t) => exactUnits(t.mmr, rateScale));
+  const cumulative = instrument.tiers.model === 'cumulative';
+  const markBasis = instrument.maintenanceBasis === 'mark';
+  const continuous = cumulative || !markBasis;
+  return ok({
+    instrument,
+    scales,
+    rateOne,
+    floors: tiers.map((t) => exactUnits(t.floor, valueScale)),
+    mmr,
+    cum: tiers.map((t) => (cumulative ? exactUnits(t.cum, valueScale + rateScale) : 0n)),
+    markBasis,
+    solvableLong: continuous && mmr.every((m) => m < rateOne),
+    solvableShort: continuous,
+  });
+}
+
+/**
+ * Compiles linear instruments to one shared set of scales, the finest any of them needs (so values of
+ * different symbols add without rescaling). `moneyScale` is the finest scale of balances combined with them.
+ * Returns null when an instrument is inverse or has a rate with no finite decimal expansion; such accounts
+ * use the general path.
  */
 export function compileInstruments(
   instruments: readonly Instrument[],
@@ -68,40 +111,20 @@ export function compileInstruments(
 ): Map<string, CompiledInstrument> | null {
   let rateScale = 0;
   let valueScale = moneyScale;
-  const exposureScales = new Map<string, number>();
   for (const instrument of instruments) {
-    if (instrument.kind !== 'linear') return null;
     const tiers = instrument.tiers.tiers;
     const rates = scaleNeeded(tiers.map((t) => t.mmr));
     const values = scaleNeeded(tiers.flatMap((t) => [t.floor, t.cum]));
     const contract = scaleNeeded([instrument.contractSize]);
-    if (rates === null || values === null || contract === null) return null;
+    if (instrument.kind !== 'linear' || rates === null || values === null || contract === null) return null;
     rateScale = Math.max(rateScale, rates);
-    const exposureScale = instrument.scales.qty + contract;
-    exposureScales.set(instrument.symbol, exposureScale);
-    valueScale = Math.max(valueScale, values, exposureScale + instrument.scales.price);
+    valueScale = Math.max(valueScale, values, instrument.scales.qty + contract + instrument.scales.price);
   }
   const compiled = new Map<string, CompiledInstrument>();
-  const rateOne = pow10(rateScale);
   for (const instrument of instruments) {
-    const exposureScale = exposureScales.get(instrument.symbol) ?? 0;
-    const scales = { priceScale: valueScale - exposureScale, exposureScale, valueScale, rateScale };
-    const tiers = instrument.tiers.tiers;
-    const mmr = tiers.map((t) => exactUnits(t.mmr, rateScale));
-    const cumulative = instrument.tiers.model === 'cumulative';
-    const markBasis = instrument.maintenanceBasis === 'mark';
-    const continuous = cumulative || !markBasis;
-    compiled.set(instrument.symbol, {
-      instrument,
-      scales,
-      rateOne,
-      floors: tiers.map((t) => exactUnits(t.floor, valueScale)),
-      mmr,
-      cum: tiers.map((t) => (cumulative ? exactUnits(t.cum, valueScale + rateScale) : 0n)),
-      markBasis,
-      solvableLong: continuous && mmr.every((m) => m < rateOne),
-      solvableShort: continuous,
-    });
+    const result = compileInstrument(instrument, valueScale, rateScale);
+    assert(result.ok, 'scales chosen to fit every instrument');
+    compiled.set(instrument.symbol, result.value);
   }
   return compiled;
 }
