@@ -1,0 +1,231 @@
+import { LedgerAccounts } from '../ledger/index.js';
+import type { Command, Rejection } from './commands.js';
+import type { EngineEvent } from './events.js';
+import { crossFigures, initialMarginAt, markOf } from './marginView.js';
+import { identifier, isRejection, reject, units } from './parse.js';
+import { tierIndexOf } from '../margin/index.js';
+import {
+  MAX_ACCOUNTS,
+  positionKey,
+  type AccountState,
+  type EngineState,
+  type PositionSideKey,
+  type SymbolSettings,
+} from './state.js';
+
+type Of<T extends Command['type']> = Extract<Command, { type: T }>;
+
+/** Leverage a symbol starts with, capped by the first tier (Binance's default is 20×). */
+const DEFAULT_LEVERAGE = 20n;
+
+export function accountOf(state: EngineState, accountId: unknown): AccountState | Rejection {
+  const account = typeof accountId === 'string' ? state.accounts.get(accountId) : undefined;
+  return account ?? reject('unknown_account', `account ${String(accountId)} does not exist`);
+}
+
+/** The account's settings for a symbol, created with defaults on first use. */
+export function settingsOf(state: EngineState, account: AccountState, symbol: string): SymbolSettings {
+  let settings = account.settings.get(symbol);
+  if (settings === undefined) {
+    const firstTierMax = state.instruments.get(symbol)?.compiled.instrument.tiers.tiers[0]?.maxLeverage;
+    const cap = firstTierMax === undefined ? DEFAULT_LEVERAGE : firstTierMax.num / firstTierMax.den;
+    settings = {
+      leverage: cap < DEFAULT_LEVERAGE ? (cap > 0n ? cap : 1n) : DEFAULT_LEVERAGE,
+      marginMode: 'cross',
+    };
+    account.settings.set(symbol, settings);
+  }
+  return settings;
+}
+
+/**
+ * Sets or clears the account's negative-balance flag from its actual balances (wallets and isolated margins)
+ * after a command that can realise losses; returns the event when the flag changes.
+ */
+export function refreshNegativeFlag(state: EngineState, account: AccountState): EngineEvent[] {
+  let negative = false;
+  for (const asset of state.assets.keys()) {
+    if (state.ledger.balance(LedgerAccounts.wallet(account.id), asset) < 0n) negative = true;
+  }
+  for (const position of account.positions.values()) {
+    const instrument = state.instruments.get(position.symbol);
+    if (instrument === undefined) continue;
+    const isolated = LedgerAccounts.isolated(account.id, position.symbol, position.positionSide);
+    if (state.ledger.balance(isolated, instrument.spec.asset) < 0n) negative = true;
+  }
+  if (negative === account.negativeBalance) return [];
+  account.negativeBalance = negative;
+  return [{ type: 'NegativeBalanceFlagged', accountId: account.id, flagged: negative }];
+}
+
+export function createAccount(state: EngineState, c: Of<'createAccount'>): EngineEvent[] | Rejection {
+  const id = identifier(c.accountId, 'accountId');
+  if (isRejection(id)) return id;
+  if (state.accounts.has(id)) return reject('duplicate_account', `account ${id} already exists`);
+  if (state.accounts.size >= MAX_ACCOUNTS)
+    return reject('too_many_items', `at most ${MAX_ACCOUNTS} accounts`);
+  state.accounts.set(id, {
+    id,
+    positionMode: 'oneWay',
+    settings: new Map(),
+    positions: new Map(),
+    orders: new Map(),
+    negativeBalance: false,
+  });
+  return [{ type: 'AccountCreated', accountId: id }];
+}
+
+export function deposit(state: EngineState, c: Of<'deposit'>): EngineEvent[] | Rejection {
+  const account = accountOf(state, c.accountId);
+  if (isRejection(account)) return account;
+  const asset = state.assets.get(c.asset);
+  if (asset === undefined) return reject('unknown_asset', `asset ${String(c.asset)} is not configured`);
+  const amount = units(c.amount, asset.scale, 'amount', 'invalid_amount', 'positive');
+  if (isRejection(amount)) return amount;
+  const transfer = state.ledger.transfer(
+    LedgerAccounts.external,
+    LedgerAccounts.wallet(account.id),
+    c.asset,
+    amount,
+    'deposit',
+  );
+  return [{ type: 'Transfer', transfer }, ...refreshNegativeFlag(state, account)];
+}
+
+export function withdraw(state: EngineState, c: Of<'withdraw'>): EngineEvent[] | Rejection {
+  const account = accountOf(state, c.accountId);
+  if (isRejection(account)) return account;
+  const asset = state.assets.get(c.asset);
+  if (asset === undefined) return reject('unknown_asset', `asset ${String(c.asset)} is not configured`);
+  const amount = units(c.amount, asset.scale, 'amount', 'invalid_amount', 'positive');
+  if (isRejection(amount)) return amount;
+  // Withdrawable: wallet cash not needed as initial margin; unrealised profit is not cash.
+  const figures = crossFigures(state, account, c.asset);
+  const withdrawable = figures.available < figures.wallet ? figures.available : figures.wallet;
+  if (amount > withdrawable) {
+    return reject(
+      'insufficient_balance',
+      `withdrawable is ${withdrawable > 0n ? withdrawable : 0n} units, asked ${amount}`,
+    );
+  }
+  const transfer = state.ledger.transfer(
+    LedgerAccounts.wallet(account.id),
+    LedgerAccounts.external,
+    c.asset,
+    amount,
+    'withdrawal',
+  );
+  return [{ type: 'Transfer', transfer }];
+}
+
+function openLegs(account: AccountState, symbol: string): { key: string; positionSide: PositionSideKey }[] {
+  return (['BOTH', 'LONG', 'SHORT'] as const)
+    .map((positionSide) => ({ key: positionKey(symbol, positionSide), positionSide }))
+    .filter(({ key }) => account.positions.has(key));
+}
+
+export function setLeverage(state: EngineState, c: Of<'setLeverage'>): EngineEvent[] | Rejection {
+  const account = accountOf(state, c.accountId);
+  if (isRejection(account)) return account;
+  const instrument = state.instruments.get(c.symbol);
+  if (instrument === undefined) return reject('unknown_symbol', `${String(c.symbol)} is not listed`);
+  if (typeof c.leverage !== 'number' || !Number.isSafeInteger(c.leverage) || c.leverage < 1) {
+    return reject('invalid_leverage', 'leverage must be a whole number ≥ 1');
+  }
+  const leverage = BigInt(c.leverage);
+  const tiers = instrument.compiled.instrument.tiers.tiers;
+  // The tier of the largest leg now decides the cap (or the first tier when flat).
+  let tierIndex = 0;
+  for (const { key } of openLegs(account, c.symbol)) {
+    const position = account.positions.get(key);
+    if (position === undefined) continue;
+    const k = tierIndexOf(instrument.compiled, position.qty, position.entryValue, markOf(instrument));
+    if (k > tierIndex) tierIndex = k;
+  }
+  const tier = tiers[tierIndex];
+  if (tier === undefined || leverage * tier.maxLeverage.den > tier.maxLeverage.num) {
+    return reject('leverage_above_tier_max', `leverage ${leverage} exceeds the max of tier ${tierIndex + 1}`);
+  }
+  const settings = settingsOf(state, account, c.symbol);
+  if (settings.marginMode === 'cross' && openLegs(account, c.symbol).length > 0) {
+    const previous = settings.leverage;
+    settings.leverage = leverage;
+    const figures = crossFigures(state, account, instrument.spec.asset);
+    settings.leverage = previous;
+    if (figures.available < 0n && leverage < previous)
+      return reject('insufficient_margin', 'lower leverage needs more initial margin than is available');
+  }
+  settings.leverage = leverage;
+  return [{ type: 'LeverageSet', accountId: account.id, symbol: c.symbol, leverage }];
+}
+
+export function setMarginMode(state: EngineState, c: Of<'setMarginMode'>): EngineEvent[] | Rejection {
+  const account = accountOf(state, c.accountId);
+  if (isRejection(account)) return account;
+  if (!state.instruments.has(c.symbol)) return reject('unknown_symbol', `${String(c.symbol)} is not listed`);
+  if (c.marginMode !== 'cross' && c.marginMode !== 'isolated')
+    return reject('invalid_command', 'marginMode must be cross or isolated');
+  const busy =
+    openLegs(account, c.symbol).length > 0 || [...account.orders.values()].some((o) => o.symbol === c.symbol);
+  if (busy) return reject('position_open', `${c.symbol} has an open position or order`);
+  settingsOf(state, account, c.symbol).marginMode = c.marginMode;
+  return [{ type: 'MarginModeSet', accountId: account.id, symbol: c.symbol, marginMode: c.marginMode }];
+}
+
+export function setPositionMode(state: EngineState, c: Of<'setPositionMode'>): EngineEvent[] | Rejection {
+  const account = accountOf(state, c.accountId);
+  if (isRejection(account)) return account;
+  if (c.mode !== 'oneWay' && c.mode !== 'hedge')
+    return reject('invalid_command', 'mode must be oneWay or hedge');
+  if (account.positions.size > 0 || account.orders.size > 0)
+    return reject('position_open', 'the account has open positions or orders');
+  account.positionMode = c.mode;
+  return [{ type: 'PositionModeSet', accountId: account.id, mode: c.mode }];
+}
+
+export function adjustIsolatedMargin(
+  state: EngineState,
+  c: Of<'adjustIsolatedMargin'>,
+): EngineEvent[] | Rejection {
+  const account = accountOf(state, c.accountId);
+  if (isRejection(account)) return account;
+  const instrument = state.instruments.get(c.symbol);
+  if (instrument === undefined) return reject('unknown_symbol', `${String(c.symbol)} is not listed`);
+  const position = account.positions.get(positionKey(c.symbol, c.positionSide));
+  if (position === undefined || settingsOf(state, account, c.symbol).marginMode !== 'isolated') {
+    return reject('invalid_command', `no isolated ${c.symbol} ${String(c.positionSide)} position`);
+  }
+  const asset = instrument.spec.asset;
+  const scale = state.assets.get(asset)?.scale ?? 0;
+  const amount = units(c.amount, scale, 'amount', 'invalid_amount', 'any');
+  if (isRejection(amount)) return amount;
+  if (amount === 0n) return reject('invalid_amount', 'amount must not be zero');
+  const wallet = LedgerAccounts.wallet(account.id);
+  const isolated = LedgerAccounts.isolated(account.id, c.symbol, c.positionSide);
+  if (amount > 0n) {
+    const figures = crossFigures(state, account, asset);
+    if (amount > figures.available || amount > figures.wallet)
+      return reject('insufficient_margin', 'not enough available balance to add');
+    return [
+      {
+        type: 'Transfer',
+        transfer: state.ledger.transfer(wallet, isolated, asset, amount, 'isolated margin added'),
+      },
+    ];
+  }
+  // Removing: what stays must cover the position's initial margin at the mark, after its PnL.
+  const mark = markOf(instrument);
+  const leverage = settingsOf(state, account, c.symbol).leverage;
+  const balance = state.ledger.balance(isolated, asset);
+  const pnl = position.sign * (position.qty * mark - position.entryValue);
+  const unrealizedLoss = pnl < 0n ? pnl : 0n;
+  if (balance + amount + unrealizedLoss < initialMarginAt(position, mark, leverage)) {
+    return reject('insufficient_margin', 'removing this much would leave less than the initial margin');
+  }
+  return [
+    {
+      type: 'Transfer',
+      transfer: state.ledger.transfer(isolated, wallet, asset, -amount, 'isolated margin removed'),
+    },
+  ];
+}

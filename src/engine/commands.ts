@@ -1,0 +1,159 @@
+/**
+ * Engine commands. Every command carries its own sequence number and timestamp (the engine never reads the
+ * clock); numbers are decimal strings, parsed and checked by the engine at the edge of each command.
+ */
+
+export interface CommandHeader {
+  /** Consecutive from 1; the journal order. */
+  readonly seq: number;
+  /** Milliseconds since the epoch, from the sender; never decreasing. */
+  readonly timestampMs: number;
+}
+
+export type Side = 'buy' | 'sell';
+export type PositionMode = 'oneWay' | 'hedge';
+
+export interface TierInput {
+  readonly floor: string;
+  readonly cap: string;
+  readonly mmr: string;
+  readonly maxLeverage: string;
+  readonly cum?: string;
+}
+
+export type Command = CommandHeader &
+  (
+    | { readonly type: 'configureAsset'; readonly asset: string; readonly scale: number }
+    | {
+        readonly type: 'listInstrument';
+        readonly symbol: string;
+        readonly asset: string;
+        readonly priceScale: number;
+        readonly qtyScale: number;
+        readonly tierModel: 'cumulative' | 'whole';
+        readonly maintenanceBasis: 'mark' | 'entry';
+        readonly tiers: readonly TierInput[];
+        readonly makerFeeRate: string;
+        readonly takerFeeRate: string;
+      }
+    | {
+        readonly type: 'setParameter';
+        readonly symbol: string;
+        readonly makerFeeRate?: string;
+        readonly takerFeeRate?: string;
+        readonly tiers?: readonly TierInput[];
+      }
+    | { readonly type: 'createAccount'; readonly accountId: string }
+    | {
+        readonly type: 'deposit';
+        readonly accountId: string;
+        readonly asset: string;
+        readonly amount: string;
+      }
+    | {
+        readonly type: 'withdraw';
+        readonly accountId: string;
+        readonly asset: string;
+        readonly amount: string;
+      }
+    | {
+        readonly type: 'placeOrder';
+        readonly accountId: string;
+        readonly orderId: string;
+        readonly symbol: string;
+        readonly side: Side;
+        readonly positionSide?: 'BOTH' | 'LONG' | 'SHORT';
+        readonly qty: string;
+        readonly price: string;
+        readonly reduceOnly?: boolean;
+      }
+    | { readonly type: 'cancelOrder'; readonly accountId: string; readonly orderId: string }
+    | {
+        readonly type: 'fill';
+        /** Client-supplied idempotency id: a second fill with the same id is a duplicate. */
+        readonly fillId: string;
+        readonly symbol: string;
+        readonly price: string;
+        readonly qty: string;
+        readonly buyer: FillParty;
+        readonly seller: FillParty;
+      }
+    | {
+        readonly type: 'setLeverage';
+        readonly accountId: string;
+        readonly symbol: string;
+        readonly leverage: number;
+      }
+    | {
+        readonly type: 'setMarginMode';
+        readonly accountId: string;
+        readonly symbol: string;
+        readonly marginMode: 'cross' | 'isolated';
+      }
+    | { readonly type: 'setPositionMode'; readonly accountId: string; readonly mode: PositionMode }
+    | {
+        readonly type: 'adjustIsolatedMargin';
+        readonly accountId: string;
+        readonly symbol: string;
+        readonly positionSide: 'BOTH' | 'LONG' | 'SHORT';
+        /** Positive adds margin from the wallet, negative returns it. */
+        readonly amount: string;
+      }
+    | { readonly type: 'markPrice'; readonly symbol: string; readonly price: string }
+    | {
+        readonly type: 'fundingTick';
+        readonly symbol: string;
+        /** Funding rate as a fraction for this interval; positive: longs pay shorts, on the current mark. */
+        readonly rate: string;
+      }
+  );
+
+export interface FillParty {
+  readonly accountId: string;
+  readonly liquidity: 'maker' | 'taker';
+  /** The resting order this fill executes, whose reserved margin is released. */
+  readonly orderId?: string;
+  /** Hedge mode: the leg this fill trades (one-way mode: BOTH, the default). */
+  readonly positionSide?: 'BOTH' | 'LONG' | 'SHORT';
+}
+
+export type CommandType = Command['type'];
+
+/** Expected rejections: result codes, never exceptions. */
+export type RejectCode =
+  | 'sequence_gap'
+  | 'sequence_reorder'
+  | 'timestamp_regression'
+  | 'invalid_command'
+  | 'invalid_quantity'
+  | 'invalid_price'
+  | 'invalid_amount'
+  | 'invalid_leverage'
+  | 'unknown_asset'
+  | 'unknown_account'
+  | 'unknown_symbol'
+  | 'unknown_order'
+  | 'duplicate_account'
+  | 'duplicate_asset'
+  | 'duplicate_symbol'
+  | 'duplicate_order'
+  | 'duplicate_command'
+  | 'insufficient_balance'
+  | 'insufficient_margin'
+  | 'exceeds_tier_notional'
+  | 'leverage_above_tier_max'
+  | 'position_open'
+  | 'position_mode_mismatch'
+  | 'reduce_only_violation'
+  | 'self_trade'
+  | 'missing_mark'
+  | 'invalid_instrument'
+  | 'invalid_tiers'
+  | 'cum_mismatch'
+  | 'tiers_not_contiguous'
+  | 'too_many_items';
+
+export interface Rejection {
+  readonly code: RejectCode;
+  readonly message: string;
+}

@@ -1,0 +1,294 @@
+import { LedgerAccounts } from '../ledger/index.js';
+import { tierIndexOf } from '../margin/index.js';
+import { divide, mulDiv } from '../numbers/index.js';
+import { refreshNegativeFlag, settingsOf } from './accounts.js';
+import type { Command, FillParty, Rejection, Side } from './commands.js';
+import type { EngineEvent } from './events.js';
+import { legTrade, type LegTrade } from './exposure.js';
+import { priceUnits } from './instruments.js';
+import { crossFigures } from './marginView.js';
+import { positionSideFor } from './orders.js';
+import { identifier, isRejection, reject, units } from './parse.js';
+import {
+  positionKey,
+  RATE_SCALE,
+  type AccountState,
+  type EngineState,
+  type InstrumentState,
+  type OrderState,
+  type PositionState,
+  type SymbolSettings,
+} from './state.js';
+import { pow10 } from '../numbers/index.js';
+
+type Of<T extends Command['type']> = Extract<Command, { type: T }>;
+
+const RATE_ONE = pow10(RATE_SCALE);
+
+/** Everything one side of a fill will change, computed before anything is changed. */
+interface SidePlan {
+  readonly account: AccountState;
+  readonly settings: SymbolSettings;
+  readonly trade: LegTrade;
+  readonly after: PositionState | null;
+  /** Money units; positive is a profit. */
+  readonly realizedPnl: bigint;
+  /** Positive: paid by the user; negative: a maker rebate. */
+  readonly fee: bigint;
+  /** Initial margin moved from the wallet into the isolated margin for newly opened exposure. */
+  readonly isolatedIn: bigint;
+  readonly order: OrderState | undefined;
+  readonly releasedReserve: bigint;
+}
+
+/** Fee on `notional` at `rate` (10^−RATE_SCALE): fees round up, rebates down (against the user). */
+function feeOn(notional: bigint, rate: bigint): bigint {
+  return rate >= 0n
+    ? divide(notional * rate, RATE_ONE, 'ceil')
+    : -divide(notional * -rate, RATE_ONE, 'floor');
+}
+
+/** The position a trade leaves: closing releases entry value pro rata (rounded against the user), then opening adds at the fill price. */
+function positionAfter(
+  trade: LegTrade,
+  symbol: string,
+  side: Side,
+  qty: bigint,
+  price: bigint,
+): { after: PositionState | null; realizedPnl: bigint } {
+  const existing = trade.existing;
+  const tradeSign = side === 'buy' ? 1n : -1n;
+  if (existing === undefined || trade.closeQty === 0n) {
+    const sign =
+      existing?.sign ??
+      (trade.positionSide === 'SHORT' ? -1n : trade.positionSide === 'LONG' ? 1n : tradeSign);
+    return {
+      after: {
+        symbol,
+        positionSide: trade.positionSide,
+        sign,
+        qty: (existing?.qty ?? 0n) + qty,
+        entryValue: (existing?.entryValue ?? 0n) + qty * price,
+      },
+      realizedPnl: 0n,
+    };
+  }
+  // A long's realised PnL falls as the closed entry value rises, so that share is rounded up; a short's, down.
+  const closedEntry =
+    trade.closeQty === existing.qty
+      ? existing.entryValue
+      : mulDiv(existing.entryValue, trade.closeQty, existing.qty, existing.sign === 1n ? 'ceil' : 'floor');
+  const realizedPnl = existing.sign * (trade.closeQty * price - closedEntry);
+  const remainingQty = existing.qty - trade.closeQty;
+  if (remainingQty > 0n) {
+    return {
+      after: { ...existing, qty: remainingQty, entryValue: existing.entryValue - closedEntry },
+      realizedPnl,
+    };
+  }
+  if (trade.openQty > 0n) {
+    return {
+      after: {
+        symbol,
+        positionSide: trade.positionSide,
+        sign: tradeSign,
+        qty: trade.openQty,
+        entryValue: trade.openQty * price,
+      },
+      realizedPnl,
+    };
+  }
+  return { after: null, realizedPnl };
+}
+
+function planSide(
+  state: EngineState,
+  instrument: InstrumentState,
+  party: FillParty,
+  side: Side,
+  qty: bigint,
+  price: bigint,
+  symbol: string,
+): SidePlan | Rejection {
+  const account = state.accounts.get(party.accountId);
+  if (account === undefined)
+    return reject('unknown_account', `account ${String(party.accountId)} does not exist`);
+  if (party.liquidity !== 'maker' && party.liquidity !== 'taker')
+    return reject('invalid_command', 'liquidity must be maker or taker');
+  const positionSide = positionSideFor(account.positionMode, party.positionSide);
+  if (isRejection(positionSide)) return positionSide;
+  let order: OrderState | undefined;
+  let releasedReserve = 0n;
+  if (party.orderId !== undefined) {
+    order = account.orders.get(party.orderId);
+    if (order?.symbol !== symbol || order.side !== side || order.positionSide !== positionSide) {
+      return reject(
+        'unknown_order',
+        `account ${account.id} has no open ${side} order ${party.orderId} on ${symbol}`,
+      );
+    }
+    if (qty > order.remainingQty)
+      return reject('invalid_quantity', `fill qty exceeds order ${party.orderId}'s remaining qty`);
+    releasedReserve =
+      qty === order.remainingQty ? order.reserved : mulDiv(order.reserved, qty, order.remainingQty, 'floor');
+  }
+  const trade = legTrade(account, symbol, positionSide, side, qty);
+  if (trade.overClose)
+    return reject('reduce_only_violation', `a ${side} of ${qty} exceeds the ${positionSide} leg`);
+  const settings = settingsOf(state, account, symbol);
+  const { after, realizedPnl } = positionAfter(trade, symbol, side, qty, price);
+  const fee = feeOn(qty * price, party.liquidity === 'maker' ? instrument.makerFee : instrument.takerFee);
+  const isolated = settings.marginMode === 'isolated';
+  const isolatedIn =
+    isolated && trade.openQty > 0n ? divide(trade.openQty * price, settings.leverage, 'ceil') : 0n;
+  const plan: SidePlan = {
+    account,
+    settings,
+    trade,
+    after,
+    realizedPnl,
+    fee,
+    isolatedIn,
+    order,
+    releasedReserve,
+  };
+  if (trade.openQty === 0n || after === null) return plan; // reducing is always allowed
+
+  const mark = instrument.mark;
+  if (mark === null) return reject('missing_mark', `${symbol} has no mark price yet`);
+  const compiled = instrument.compiled;
+  const lastCap = compiled.instrument.tiers.tiers[compiled.floors.length - 1]?.cap;
+  const notional = after.qty * mark;
+  if (lastCap !== undefined && notional * lastCap.den >= lastCap.num * pow10(compiled.scales.valueScale)) {
+    return reject('exceeds_tier_notional', `the ${symbol} position would pass the last tier's cap`);
+  }
+  const tier = compiled.instrument.tiers.tiers[tierIndexOf(compiled, after.qty, after.entryValue, mark)];
+  if (tier !== undefined && settings.leverage * tier.maxLeverage.den > tier.maxLeverage.num) {
+    return reject(
+      'leverage_above_tier_max',
+      `leverage ${settings.leverage} exceeds tier ${tier.index}'s max at the new size`,
+    );
+  }
+  const walletDelta = isolated ? -fee - isolatedIn : realizedPnl - fee;
+  const figures = crossFigures(state, account, instrument.spec.asset, {
+    key: trade.key,
+    position: after,
+    walletDelta,
+    releasedReserve,
+    extraReserve: 0n,
+  });
+  if (figures.available < 0n || (isolated && figures.wallet < 0n)) {
+    return reject('insufficient_margin', `account ${account.id} lacks initial margin for this fill`);
+  }
+  return plan;
+}
+
+function applySide(
+  state: EngineState,
+  instrument: InstrumentState,
+  plan: SidePlan,
+  symbol: string,
+  events: EngineEvent[],
+): void {
+  const { account, trade } = plan;
+  const asset = instrument.spec.asset;
+  const wallet = LedgerAccounts.wallet(account.id);
+  const isolatedAccount = LedgerAccounts.isolated(account.id, symbol, trade.positionSide);
+  const isolated = plan.settings.marginMode === 'isolated';
+  const pnlAccount = isolated ? isolatedAccount : wallet;
+  const transfer = (t: ReturnType<typeof state.ledger.settle>): void => {
+    if (t !== null) events.push({ type: 'Transfer', transfer: t });
+  };
+  transfer(state.ledger.settle(LedgerAccounts.clearing, pnlAccount, asset, plan.realizedPnl, 'realized pnl'));
+  if (isolated && trade.closeQty > 0n && trade.existing !== undefined) {
+    // Closing returns the closed share of the isolated margin (all of it when the leg is flat or flipped).
+    const balance = state.ledger.balance(isolatedAccount, asset);
+    const closesAll = plan.after?.sign !== trade.existing.sign;
+    const release = closesAll ? balance : mulDiv(balance, trade.closeQty, trade.existing.qty, 'floor');
+    if (release > 0n)
+      transfer(state.ledger.transfer(isolatedAccount, wallet, asset, release, 'isolated margin released'));
+  }
+  if (plan.isolatedIn > 0n)
+    transfer(state.ledger.transfer(wallet, isolatedAccount, asset, plan.isolatedIn, 'isolated margin'));
+
+  const before = trade.existing;
+  const oi = (p: PositionState | null | undefined, sign: bigint): bigint => (p?.sign === sign ? p.qty : 0n);
+  instrument.longOpenInterest += oi(plan.after, 1n) - oi(before, 1n);
+  instrument.shortOpenInterest += oi(plan.after, -1n) - oi(before, -1n);
+  if (plan.after === null) account.positions.delete(trade.key);
+  else account.positions.set(trade.key, plan.after);
+  const holdsSymbol = (['BOTH', 'LONG', 'SHORT'] as const).some((leg) =>
+    account.positions.has(positionKey(symbol, leg)),
+  );
+  if (holdsSymbol) instrument.holders.add(account.id);
+  else instrument.holders.delete(account.id);
+  events.push({
+    type: 'PositionChanged',
+    accountId: account.id,
+    symbol,
+    positionSide: trade.positionSide,
+    sign: plan.after?.sign ?? 0n,
+    qty: plan.after?.qty ?? 0n,
+    entryValue: plan.after?.entryValue ?? 0n,
+    realizedPnl: plan.realizedPnl,
+  });
+  if (plan.order !== undefined) {
+    const order = plan.order;
+    order.remainingQty -= trade.closeQty + trade.openQty;
+    order.reserved -= plan.releasedReserve;
+    if (order.remainingQty === 0n) account.orders.delete(order.orderId);
+    events.push({
+      type: 'OrderReduced',
+      accountId: account.id,
+      orderId: order.orderId,
+      remainingQty: order.remainingQty,
+      released: plan.releasedReserve,
+    });
+  }
+}
+
+function chargeFee(state: EngineState, plan: SidePlan, asset: string, events: EngineEvent[]): void {
+  const wallet = LedgerAccounts.wallet(plan.account.id);
+  const t = state.ledger.settle(
+    wallet,
+    LedgerAccounts.fees,
+    asset,
+    plan.fee,
+    plan.fee >= 0n ? 'trading fee' : 'maker rebate',
+  );
+  if (t !== null) events.push({ type: 'Transfer', transfer: t });
+}
+
+/** A trade between two accounts: both sides are planned and checked, then applied (or neither). */
+export function fill(state: EngineState, c: Of<'fill'>): EngineEvent[] | Rejection {
+  const fillId = identifier(c.fillId, 'fillId');
+  if (isRejection(fillId)) return fillId;
+  if (state.fillIds.has(fillId)) return reject('duplicate_command', `fill ${fillId} was already applied`);
+  const instrument = state.instruments.get(c.symbol);
+  if (instrument === undefined) return reject('unknown_symbol', `${String(c.symbol)} is not listed`);
+  if (typeof c.buyer !== 'object' || typeof c.seller !== 'object')
+    return reject('invalid_command', 'buyer and seller are required');
+  if (c.buyer.accountId === c.seller.accountId)
+    return reject('self_trade', 'buyer and seller are the same account');
+  if (c.buyer.liquidity === c.seller.liquidity)
+    return reject('invalid_command', 'one side is the maker and the other the taker');
+  const qty = units(c.qty, instrument.spec.qtyScale, 'qty', 'invalid_quantity', 'positive');
+  if (isRejection(qty)) return qty;
+  const price = priceUnits(instrument, c.price, 'price');
+  if (isRejection(price)) return price;
+  const buyer = planSide(state, instrument, c.buyer, 'buy', qty, price, c.symbol);
+  if (isRejection(buyer)) return buyer;
+  const seller = planSide(state, instrument, c.seller, 'sell', qty, price, c.symbol);
+  if (isRejection(seller)) return seller;
+
+  const events: EngineEvent[] = [{ type: 'Filled', fillId, symbol: c.symbol, price, qty }];
+  applySide(state, instrument, buyer, c.symbol, events);
+  applySide(state, instrument, seller, c.symbol, events);
+  // The taker's fee is in the fee account before the maker's rebate leaves it.
+  const [first, second] = buyer.fee >= seller.fee ? [buyer, seller] : [seller, buyer];
+  chargeFee(state, first, instrument.spec.asset, events);
+  chargeFee(state, second, instrument.spec.asset, events);
+  state.fillIds.add(fillId);
+  events.push(...refreshNegativeFlag(state, buyer.account), ...refreshNegativeFlag(state, seller.account));
+  return events;
+}

@@ -1,0 +1,170 @@
+import { buildTierTable, type Instrument, type TierSpec } from '../market/index.js';
+import { compileInstrument } from '../margin/index.js';
+import { MAX_DECIMAL_SCALE, parseDecimal, pow10, Rational } from '../numbers/index.js';
+import type { Command, Rejection, TierInput } from './commands.js';
+import type { EngineEvent } from './events.js';
+import { identifier, isRejection, reject, units } from './parse.js';
+import {
+  MAX_SYMBOLS,
+  RATE_SCALE,
+  type EngineState,
+  type InstrumentSpec,
+  type InstrumentState,
+} from './state.js';
+
+type Of<T extends Command['type']> = Extract<Command, { type: T }>;
+
+const MAX_TIERS_PER_INSTRUMENT = 64;
+
+function scaleField(value: unknown, field: string): number | Rejection {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_DECIMAL_SCALE) {
+    return reject('invalid_instrument', `${field} must be an integer from 0 to ${MAX_DECIMAL_SCALE}`);
+  }
+  return value;
+}
+
+function tierSpecs(tiers: unknown): TierSpec[] | Rejection {
+  if (!Array.isArray(tiers) || tiers.length === 0 || tiers.length > MAX_TIERS_PER_INSTRUMENT) {
+    return reject('invalid_tiers', `tiers must be an array of 1 to ${MAX_TIERS_PER_INSTRUMENT} tiers`);
+  }
+  const specs: TierSpec[] = [];
+  for (const [i, tier] of (tiers as TierInput[]).entries()) {
+    const values: Rational[] = [];
+    for (const field of ['floor', 'cap', 'mmr', 'maxLeverage'] as const) {
+      const parsed = typeof tier[field] === 'string' ? parseDecimal(tier[field]) : null;
+      if (!parsed?.ok) return reject('invalid_tiers', `tiers[${i}].${field} must be a plain decimal string`);
+      values.push(Rational.fromDecimal(parsed.value));
+    }
+    let cum: Rational | undefined;
+    if (tier.cum !== undefined) {
+      const parsed = parseDecimal(tier.cum);
+      if (!parsed.ok) return reject('invalid_tiers', `tiers[${i}].cum must be a plain decimal string`);
+      cum = Rational.fromDecimal(parsed.value);
+    }
+    const [floor, cap, mmr, maxLeverage] = values as [Rational, Rational, Rational, Rational];
+    specs.push({ floor, cap, mmr, maxLeverage, cum });
+  }
+  return specs;
+}
+
+/** Validates a listing and compiles it at the asset's scale (also used to rebuild instruments from snapshots). */
+export function buildInstrument(spec: InstrumentSpec, assetScale: number): InstrumentState | Rejection {
+  const priceScale = scaleField(spec.priceScale, 'priceScale');
+  if (isRejection(priceScale)) return priceScale;
+  const qtyScale = scaleField(spec.qtyScale, 'qtyScale');
+  if (isRejection(qtyScale)) return qtyScale;
+  if (spec.tierModel !== 'cumulative' && spec.tierModel !== 'whole')
+    return reject('invalid_instrument', 'tierModel must be cumulative or whole');
+  if (spec.maintenanceBasis !== 'mark' && spec.maintenanceBasis !== 'entry')
+    return reject('invalid_instrument', 'maintenanceBasis must be mark or entry');
+  const specs = tierSpecs(spec.tiers);
+  if (isRejection(specs)) return specs;
+  const table = buildTierTable(spec.tierModel, specs, 'tiers');
+  if (!table.ok) {
+    const code =
+      table.error.code === 'cum_mismatch' || table.error.code === 'tiers_not_contiguous'
+        ? table.error.code
+        : 'invalid_tiers';
+    return reject(code, table.error.message);
+  }
+  const makerFee = units(spec.makerFeeRate, RATE_SCALE, 'makerFeeRate', 'invalid_instrument', 'any');
+  if (isRejection(makerFee)) return makerFee;
+  const takerFee = units(spec.takerFeeRate, RATE_SCALE, 'takerFeeRate', 'invalid_instrument', 'nonNegative');
+  if (isRejection(takerFee)) return takerFee;
+  // A maker rebate larger than the taker fee would pay out more than the fee account takes in.
+  if (makerFee + takerFee < 0n)
+    return reject('invalid_instrument', 'makerFeeRate rebate must not exceed takerFeeRate');
+  const instrument: Instrument = {
+    symbol: spec.symbol,
+    kind: 'linear',
+    contractSize: Rational.ONE,
+    settleAsset: spec.asset,
+    tiers: table.value,
+    maintenanceBasis: spec.maintenanceBasis,
+    scales: { price: priceScale, qty: qtyScale, money: assetScale, rate: RATE_SCALE },
+    tickSize: Rational.fromUnits(1n, priceScale),
+    lotSize: Rational.fromUnits(1n, qtyScale),
+  };
+  const compiled = compileInstrument(instrument, assetScale, RATE_SCALE);
+  if (!compiled.ok) {
+    return reject(
+      'invalid_instrument',
+      `${spec.symbol} cannot be held exactly at the asset's scale ${assetScale} and rates at 1e-${RATE_SCALE}: ${compiled.error}`,
+    );
+  }
+  return {
+    spec,
+    compiled: compiled.value,
+    makerFee,
+    takerFee,
+    priceFactor: pow10(compiled.value.scales.priceScale - priceScale),
+    mark: null,
+    longOpenInterest: 0n,
+    shortOpenInterest: 0n,
+    holders: new Set(),
+  };
+}
+
+export function configureAsset(state: EngineState, c: Of<'configureAsset'>): EngineEvent[] | Rejection {
+  const asset = identifier(c.asset, 'asset');
+  if (isRejection(asset)) return asset;
+  if (state.assets.has(asset))
+    return reject('duplicate_asset', `asset ${asset} is already configured (its scale is fixed)`);
+  const scale = scaleField(c.scale, 'scale');
+  if (isRejection(scale)) return reject('invalid_command', scale.message);
+  state.assets.set(asset, { scale });
+  return [{ type: 'AssetConfigured', asset, scale }];
+}
+
+export function listInstrument(state: EngineState, c: Of<'listInstrument'>): EngineEvent[] | Rejection {
+  const symbol = identifier(c.symbol, 'symbol');
+  if (isRejection(symbol)) return symbol;
+  if (state.instruments.has(symbol)) return reject('duplicate_symbol', `${symbol} is already listed`);
+  if (state.instruments.size >= MAX_SYMBOLS)
+    return reject('too_many_items', `at most ${MAX_SYMBOLS} instruments`);
+  const asset = state.assets.get(c.asset);
+  if (asset === undefined) return reject('unknown_asset', `asset ${String(c.asset)} is not configured`);
+  const { seq: _seq, timestampMs: _time, type: _type, ...spec } = c;
+  const built = buildInstrument({ ...spec, symbol }, asset.scale);
+  if (isRejection(built)) return built;
+  state.instruments.set(symbol, built);
+  return [{ type: 'InstrumentListed', symbol }];
+}
+
+/** Changes fee rates and/or the tier table; open positions keep their units (scales are fixed per asset). */
+export function setParameter(state: EngineState, c: Of<'setParameter'>): EngineEvent[] | Rejection {
+  const current = state.instruments.get(c.symbol);
+  if (current === undefined) return reject('unknown_symbol', `${String(c.symbol)} is not listed`);
+  const asset = state.assets.get(current.spec.asset);
+  if (asset === undefined) return reject('unknown_asset', 'instrument asset missing');
+  const fields = (['makerFeeRate', 'takerFeeRate', 'tiers'] as const).filter((f) => c[f] !== undefined);
+  if (fields.length === 0) return reject('invalid_command', 'setParameter changes nothing');
+  const spec: InstrumentSpec = {
+    ...current.spec,
+    makerFeeRate: c.makerFeeRate ?? current.spec.makerFeeRate,
+    takerFeeRate: c.takerFeeRate ?? current.spec.takerFeeRate,
+    tiers: c.tiers ?? current.spec.tiers,
+  };
+  const built = buildInstrument(spec, asset.scale);
+  if (isRejection(built)) return built;
+  current.spec = built.spec;
+  current.compiled = built.compiled;
+  current.makerFee = built.makerFee;
+  current.takerFee = built.takerFee;
+  return [{ type: 'ParameterChanged', symbol: c.symbol, fields }];
+}
+
+/** Price text at the instrument's price scale, in kernel price units. */
+export function priceUnits(instrument: InstrumentState, text: unknown, field: string): bigint | Rejection {
+  const value = units(text, instrument.spec.priceScale, field, 'invalid_price', 'positive');
+  return isRejection(value) ? value : value * instrument.priceFactor;
+}
+
+export function markPrice(state: EngineState, c: Of<'markPrice'>): EngineEvent[] | Rejection {
+  const instrument = state.instruments.get(c.symbol);
+  if (instrument === undefined) return reject('unknown_symbol', `${String(c.symbol)} is not listed`);
+  const price = priceUnits(instrument, c.price, 'price');
+  if (isRejection(price)) return price;
+  instrument.mark = price;
+  return [{ type: 'MarkPriceUpdated', symbol: c.symbol, price }];
+}

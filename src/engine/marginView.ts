@@ -1,0 +1,83 @@
+import { LedgerAccounts } from '../ledger/index.js';
+import { maintenanceOf } from '../margin/index.js';
+import { assert, divide } from '../numbers/index.js';
+import type { AccountState, EngineState, InstrumentState, PositionState } from './state.js';
+
+/**
+ * Margin figures of engine accounts, in money units of the settlement asset (the kernel's value units, so
+ * PnL is exact); maintenance is kept in value × rate units and compared without dividing.
+ */
+
+export function markOf(instrument: InstrumentState): bigint {
+  assert(instrument.mark !== null, `${instrument.spec.symbol} has a position but no mark`);
+  return instrument.mark;
+}
+
+/** Unrealized PnL at `price` (kernel price units). */
+export function pnlAt(position: PositionState, price: bigint): bigint {
+  const pnl = position.qty * price - position.entryValue;
+  return position.sign === 1n ? pnl : -pnl;
+}
+
+/** Initial margin of a position at `price` and `leverage`, rounded up. */
+export function initialMarginAt(position: PositionState, price: bigint, leverage: bigint): bigint {
+  return divide(position.qty * price, leverage, 'ceil');
+}
+
+export function maintenanceAt(instrument: InstrumentState, position: PositionState, price: bigint): bigint {
+  return maintenanceOf(instrument.compiled, position.qty, position.entryValue, price);
+}
+
+/** A trade under test: the position it would leave (null: closed) and what it would do to the wallet and holds. */
+export interface Hypothesis {
+  readonly key: string;
+  readonly position: PositionState | null;
+  readonly walletDelta: bigint;
+  readonly releasedReserve: bigint;
+  readonly extraReserve: bigint;
+}
+
+export interface CrossFigures {
+  readonly wallet: bigint;
+  readonly equity: bigint;
+  /** Value × rate units. */
+  readonly maintenanceRate: bigint;
+  /** Positions' initial margin plus order holds. */
+  readonly initialMargin: bigint;
+  readonly available: bigint;
+}
+
+/** Cross figures of one account in one asset at the current marks, optionally under a hypothesis. */
+export function crossFigures(
+  state: EngineState,
+  account: AccountState,
+  asset: string,
+  hypothesis?: Hypothesis,
+): CrossFigures {
+  const wallet =
+    state.ledger.balance(LedgerAccounts.wallet(account.id), asset) + (hypothesis?.walletDelta ?? 0n);
+  let equity = wallet;
+  let maintenanceRate = 0n;
+  let initialMargin = (hypothesis?.extraReserve ?? 0n) - (hypothesis?.releasedReserve ?? 0n);
+  const visit = (position: PositionState): void => {
+    const instrument = state.instruments.get(position.symbol);
+    assert(instrument !== undefined, 'position of a listed instrument');
+    if (instrument.spec.asset !== asset) return;
+    const settings = account.settings.get(position.symbol);
+    if (settings?.marginMode === 'isolated') return;
+    const mark = markOf(instrument);
+    equity += pnlAt(position, mark);
+    maintenanceRate += maintenanceAt(instrument, position, mark);
+    initialMargin += initialMarginAt(position, mark, settings?.leverage ?? 1n);
+  };
+  for (const [key, position] of account.positions) {
+    if (key === hypothesis?.key) continue;
+    visit(position);
+  }
+  if (hypothesis?.position !== undefined && hypothesis.position !== null) visit(hypothesis.position);
+  for (const order of account.orders.values()) {
+    const instrument = state.instruments.get(order.symbol);
+    if (instrument?.spec.asset === asset) initialMargin += order.reserved;
+  }
+  return { wallet, equity, maintenanceRate, initialMargin, available: equity - initialMargin };
+}

@@ -1,0 +1,46 @@
+import { parseDecimal, toScaleExact } from '../numbers/index.js';
+import type { RejectCode, Rejection } from './commands.js';
+import { MAX_ID_LENGTH } from './state.js';
+
+/** A rejection value (expected, not an exception). */
+export function reject(code: RejectCode, message: string): Rejection {
+  return { code, message };
+}
+
+export function isRejection(value: unknown): value is Rejection {
+  return typeof value === 'object' && value !== null && 'code' in value && 'message' in value;
+}
+
+/**
+ * The integer units of a decimal string at `scale`, or a rejection naming the field: not a plain decimal,
+ * finer than the scale (no silent rounding), or outside the sign rule.
+ */
+export function units(
+  text: unknown,
+  scale: number,
+  field: string,
+  code: RejectCode,
+  sign: 'positive' | 'nonNegative' | 'any',
+): bigint | Rejection {
+  if (typeof text !== 'string') return reject(code, `${field} must be a decimal string`);
+  const parsed = parseDecimal(text);
+  if (!parsed.ok) return reject(code, `${field} "${text.slice(0, 40)}" is not a plain decimal`);
+  const value = toScaleExact(parsed.value, scale);
+  if (value === null) return reject(code, `${field} ${text} has more than ${scale} fraction digits`);
+  if (sign === 'positive' && value <= 0n) return reject(code, `${field} must be positive`);
+  if (sign === 'nonNegative' && value < 0n) return reject(code, `${field} must not be negative`);
+  return value;
+}
+
+const IDENTIFIER = new RegExp(`^[A-Za-z0-9_.-]{1,${MAX_ID_LENGTH}}$`);
+
+/** An identifier: letters, digits, `_`, `.`, `-` (ledger account names are built from them), bounded length. */
+export function identifier(value: unknown, field: string): string | Rejection {
+  if (typeof value !== 'string' || !IDENTIFIER.test(value)) {
+    return reject(
+      'invalid_command',
+      `${field} must be 1 to ${MAX_ID_LENGTH} letters, digits, '_', '.' or '-'`,
+    );
+  }
+  return value;
+}

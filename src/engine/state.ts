@@ -1,0 +1,167 @@
+import { createHash } from 'node:crypto';
+import { Ledger } from '../ledger/index.js';
+import type { CompiledInstrument } from '../margin/index.js';
+import type { PositionMode, Side, TierInput } from './commands.js';
+
+/** Fraction digits of every rate the engine stores (fees, funding, mmr): 1e-8, as venues publish them. */
+export const RATE_SCALE = 8;
+/** Bounds (TigerBeetle: bound everything). */
+export const MAX_ACCOUNTS = 10_000_000;
+export const MAX_ORDERS_PER_ACCOUNT = 200;
+export const MAX_SYMBOLS = 4096;
+export const MAX_ID_LENGTH = 64;
+
+export type PositionSideKey = 'BOTH' | 'LONG' | 'SHORT';
+
+/** The listing as given, kept so snapshots can rebuild the compiled instrument. */
+export interface InstrumentSpec {
+  readonly symbol: string;
+  readonly asset: string;
+  readonly priceScale: number;
+  readonly qtyScale: number;
+  readonly tierModel: 'cumulative' | 'whole';
+  readonly maintenanceBasis: 'mark' | 'entry';
+  readonly tiers: readonly TierInput[];
+  readonly makerFeeRate: string;
+  readonly takerFeeRate: string;
+}
+
+export interface InstrumentState {
+  spec: InstrumentSpec;
+  compiled: CompiledInstrument;
+  /** Fee rates in 10^−RATE_SCALE (a negative maker rate is a rebate). */
+  makerFee: bigint;
+  takerFee: bigint;
+  /** Multiplies a price in 10^−priceScale into kernel price units. */
+  readonly priceFactor: bigint;
+  /** Latest mark in kernel price units. */
+  mark: bigint | null;
+  /** Open interest in exposure units (qty units): equal for longs and shorts by construction. */
+  longOpenInterest: bigint;
+  shortOpenInterest: bigint;
+  /** Accounts holding a position in this symbol (derived; rebuilt on restore, not hashed). */
+  readonly holders: Set<string>;
+}
+
+export interface PositionState {
+  readonly symbol: string;
+  readonly positionSide: PositionSideKey;
+  /** +1 long, −1 short (one-way positions flip). */
+  sign: 1n | -1n;
+  /** Size in qty units (> 0 while the position exists). */
+  qty: bigint;
+  /** Σ qty × price of the open fills, in money units of the asset: exact, so average entry is exact. */
+  entryValue: bigint;
+}
+
+export interface OrderState {
+  readonly orderId: string;
+  readonly symbol: string;
+  readonly side: Side;
+  readonly positionSide: PositionSideKey;
+  /** Kernel price units. */
+  readonly price: bigint;
+  remainingQty: bigint;
+  /** Initial margin held for the rest of the order, money units (not a ledger move: a hold). */
+  reserved: bigint;
+  readonly reduceOnly: boolean;
+}
+
+export interface SymbolSettings {
+  leverage: bigint;
+  marginMode: 'cross' | 'isolated';
+}
+
+export interface AccountState {
+  readonly id: string;
+  positionMode: PositionMode;
+  readonly settings: Map<string, SymbolSettings>;
+  /** Keyed by `${symbol}/${positionSide}`. */
+  readonly positions: Map<string, PositionState>;
+  readonly orders: Map<string, OrderState>;
+  /** Set when a loss left a wallet or isolated margin negative (bad debt until repaid). */
+  negativeBalance: boolean;
+}
+
+export interface EngineState {
+  lastSeq: number;
+  lastTimestampMs: number;
+  readonly assets: Map<string, { readonly scale: number }>;
+  readonly instruments: Map<string, InstrumentState>;
+  readonly accounts: Map<string, AccountState>;
+  ledger: Ledger;
+  /** Idempotency ids of applied fills. */
+  readonly fillIds: Set<string>;
+}
+
+export function emptyState(): EngineState {
+  return {
+    lastSeq: 0,
+    lastTimestampMs: 0,
+    assets: new Map(),
+    instruments: new Map(),
+    accounts: new Map(),
+    ledger: new Ledger(),
+    fillIds: new Set(),
+  };
+}
+
+export function positionKey(symbol: string, positionSide: PositionSideKey): string {
+  return `${symbol}/${positionSide}`;
+}
+
+const byKey = <T>(map: ReadonlyMap<string, T>): [string, T][] =>
+  [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+
+/**
+ * The business state as canonical JSON: sorted keys, bigints as decimal strings, nothing derived. The
+ * sequence counter and clock are left out so that a rejected command (which consumes a sequence number)
+ * leaves the hash unchanged; snapshots add them (`serializeSnapshot`).
+ */
+export function canonicalState(state: EngineState): string {
+  const accounts = byKey(state.accounts).map(([id, a]) => ({
+    id,
+    positionMode: a.positionMode,
+    negativeBalance: a.negativeBalance,
+    settings: byKey(a.settings).map(([symbol, s]) => ({
+      symbol,
+      leverage: s.leverage.toString(),
+      marginMode: s.marginMode,
+    })),
+    positions: byKey(a.positions).map(([key, p]) => ({
+      key,
+      sign: p.sign.toString(),
+      qty: p.qty.toString(),
+      entryValue: p.entryValue.toString(),
+    })),
+    orders: byKey(a.orders).map(([orderId, o]) => ({
+      orderId,
+      symbol: o.symbol,
+      side: o.side,
+      positionSide: o.positionSide,
+      price: o.price.toString(),
+      remainingQty: o.remainingQty.toString(),
+      reserved: o.reserved.toString(),
+      reduceOnly: o.reduceOnly,
+    })),
+  }));
+  const instruments = byKey(state.instruments).map(([symbol, i]) => ({
+    symbol,
+    spec: i.spec,
+    mark: i.mark === null ? null : i.mark.toString(),
+    longOpenInterest: i.longOpenInterest.toString(),
+    shortOpenInterest: i.shortOpenInterest.toString(),
+  }));
+  return JSON.stringify({
+    assets: byKey(state.assets).map(([asset, a]) => ({ asset, scale: a.scale })),
+    instruments,
+    accounts,
+    ledger: state.ledger.entries().map(([asset, account, balance]) => [asset, account, balance.toString()]),
+    fillIds: [...state.fillIds].sort(),
+  });
+}
+
+/** SHA-256 of the canonical state, lowercase hex. */
+export function stateHash(state: EngineState): string {
+  return createHash('sha256').update(canonicalState(state)).digest('hex');
+}

@@ -1,0 +1,1 @@
+export { Ledger, LedgerAccounts, mayBeNegative, type Transfer } from './ledger.js';

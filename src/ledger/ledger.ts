@@ -1,0 +1,104 @@
+import { assert } from '../numbers/index.js';
+
+/**
+ * Double-entry ledger. Money only moves by `transfer`, which debits one ledger account and credits another
+ * by the same positive amount, so every asset sums to zero across accounts at all times; deposits come from
+ * the `external` account of the asset (its balance is minus what the venue holds). Amounts are integers in
+ * the asset's money units (the venue fixes each asset's scale once).
+ */
+
+/** Ledger account names. User accounts are `wallet:{id}` (cross) and `isolated:{id}:{symbol}:{side}`. */
+export const LedgerAccounts = {
+  external: 'external',
+  clearing: 'clearing',
+  fees: 'fees',
+  fundingPool: 'funding',
+  insurance: (fund: string): string => `insurance:${fund}`,
+  wallet: (accountId: string): string => `wallet:${accountId}`,
+  isolated: (accountId: string, symbol: string, positionSide: string): string =>
+    `isolated:${accountId}:${symbol}:${positionSide}`,
+} as const;
+
+/** Ledger accounts whose balance may be negative by design (the world, and trade settlement). */
+export function mayBeNegative(ledgerAccount: string): boolean {
+  return ledgerAccount === LedgerAccounts.external || ledgerAccount === LedgerAccounts.clearing;
+}
+
+/** One money movement, as recorded in events. */
+export interface Transfer {
+  readonly from: string;
+  readonly to: string;
+  readonly asset: string;
+  readonly amount: bigint;
+  readonly reason: string;
+}
+
+export class Ledger {
+  /** asset → ledger account → balance. */
+  private readonly balances = new Map<string, Map<string, bigint>>();
+
+  balance(ledgerAccount: string, asset: string): bigint {
+    return this.balances.get(asset)?.get(ledgerAccount) ?? 0n;
+  }
+
+  /** Moves `amount` (> 0) of `asset`; callers validate first, so a bad amount here is a bug. */
+  transfer(from: string, to: string, asset: string, amount: bigint, reason: string): Transfer {
+    assert(amount > 0n, `transfer of a non-positive amount (${reason})`);
+    assert(from !== to, `transfer to itself (${reason})`);
+    let accounts = this.balances.get(asset);
+    if (accounts === undefined) {
+      accounts = new Map();
+      this.balances.set(asset, accounts);
+    }
+    accounts.set(from, (accounts.get(from) ?? 0n) - amount);
+    accounts.set(to, (accounts.get(to) ?? 0n) + amount);
+    return { from, to, asset, amount, reason };
+  }
+
+  /** Transfers a signed amount: positive from → to, negative to → from, zero nothing. */
+  settle(from: string, to: string, asset: string, amount: bigint, reason: string): Transfer | null {
+    if (amount === 0n) return null;
+    return amount > 0n
+      ? this.transfer(from, to, asset, amount, reason)
+      : this.transfer(to, from, asset, -amount, reason);
+  }
+
+  /** Every (asset, account, balance), sorted, zero balances left out: the canonical form for hashing. */
+  entries(): [string, string, bigint][] {
+    const out: [string, string, bigint][] = [];
+    for (const asset of [...this.balances.keys()].sort()) {
+      const accounts = this.balances.get(asset);
+      if (accounts === undefined) continue;
+      for (const account of [...accounts.keys()].sort()) {
+        const balance = accounts.get(account) ?? 0n;
+        if (balance !== 0n) out.push([asset, account, balance]);
+      }
+    }
+    return out;
+  }
+
+  /** Rebuilds a ledger from `entries()` output (snapshots). */
+  static fromEntries(entries: readonly (readonly [string, string, bigint])[]): Ledger {
+    const ledger = new Ledger();
+    for (const [asset, account, balance] of entries) {
+      let accounts = ledger.balances.get(asset);
+      if (accounts === undefined) {
+        accounts = new Map();
+        ledger.balances.set(asset, accounts);
+      }
+      accounts.set(account, balance);
+    }
+    return ledger;
+  }
+
+  /** Sum of all balances per asset; zero for every asset unless the ledger is broken. */
+  sums(): Map<string, bigint> {
+    const sums = new Map<string, bigint>();
+    for (const [asset, accounts] of this.balances) {
+      let total = 0n;
+      for (const balance of accounts.values()) total += balance;
+      sums.set(asset, total);
+    }
+    return sums;
+  }
+}
