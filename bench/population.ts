@@ -12,7 +12,7 @@ import {
   type Position,
   type Side,
 } from '../src/index.js';
-import { integerBetween, mulberry32, uniform } from './prng.js';
+import { integerBetween, mulberry32, uniform } from '../src/simulator/prng.js';
 
 /** One Binance leverage bracket as published (`info` fields of the ccxt dump), decimal strings. */
 export interface BinanceBracket {

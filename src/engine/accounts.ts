@@ -206,12 +206,8 @@ export function adjustIsolatedMargin(
     const figures = crossFigures(state, account, asset);
     if (amount > figures.available || amount > figures.wallet)
       return reject('insufficient_margin', 'not enough available balance to add');
-    return [
-      {
-        type: 'Transfer',
-        transfer: state.ledger.transfer(wallet, isolated, asset, amount, 'isolated margin added'),
-      },
-    ];
+    const added = state.ledger.transfer(wallet, isolated, asset, amount, 'isolated margin added');
+    return [{ type: 'Transfer', transfer: added }, ...refreshNegativeFlag(state, account)];
   }
   // Removing: what stays must cover the position's initial margin at the mark, after its PnL.
   const mark = markOf(instrument);
@@ -222,10 +218,6 @@ export function adjustIsolatedMargin(
   if (balance + amount + unrealizedLoss < initialMarginAt(position, mark, leverage)) {
     return reject('insufficient_margin', 'removing this much would leave less than the initial margin');
   }
-  return [
-    {
-      type: 'Transfer',
-      transfer: state.ledger.transfer(isolated, wallet, asset, -amount, 'isolated margin removed'),
-    },
-  ];
+  const removed = state.ledger.transfer(isolated, wallet, asset, -amount, 'isolated margin removed');
+  return [{ type: 'Transfer', transfer: removed }, ...refreshNegativeFlag(state, account)];
 }

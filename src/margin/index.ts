@@ -30,6 +30,8 @@ export {
   kernelPrice,
   kernelPnl,
   kernelMaintenance,
+  maintenanceOf,
+  tierIndexOf,
   kernelHealthy,
   kernelLiquidationPrice,
   kernelBankruptcyPrice,

@@ -171,10 +171,33 @@ export function kernelPrice(compiled: CompiledInstrument, price: Rational): bigi
 
 /** Maintenance margin at `priceUnits`, in value × rate units. */
 export function kernelMaintenance(p: KernelPosition, priceUnits: bigint): bigint {
-  const c = p.compiled;
-  const notional = c.markBasis ? p.exposure * priceUnits : p.entryValue;
-  const k = c.markBasis ? tierIndex(c.floors, notional) : p.entryTier;
+  return maintenanceOf(p.compiled, p.exposure, p.entryValue, priceUnits, p.entryTier);
+}
+
+/**
+ * Maintenance margin of `exposure` units entered at `entryValue`, at `priceUnits`, in value × rate units
+ * (the same formula for callers that keep their own position records).
+ */
+export function maintenanceOf(
+  c: CompiledInstrument,
+  exposure: bigint,
+  entryValue: bigint,
+  priceUnits: bigint,
+  entryTier?: number,
+): bigint {
+  const notional = c.markBasis ? exposure * priceUnits : entryValue;
+  const k = c.markBasis ? tierIndex(c.floors, notional) : (entryTier ?? tierIndex(c.floors, entryValue));
   return notional * (c.mmr[k] ?? 0n) - (c.cum[k] ?? 0n);
+}
+
+/** The tier (0-based) that applies to `exposure` at `priceUnits` (mark basis) or to its entry value. */
+export function tierIndexOf(
+  c: CompiledInstrument,
+  exposure: bigint,
+  entryValue: bigint,
+  priceUnits: bigint,
+): number {
+  return tierIndex(c.floors, c.markBasis ? exposure * priceUnits : entryValue);
 }
 
 /** Unrealized PnL at `priceUnits`, in value units. */
