@@ -3,6 +3,7 @@ import type { Command, Rejection } from './commands.js';
 import type { EngineEvent } from './events.js';
 import { crossFigures, initialMarginAt, markOf } from './marginView.js';
 import { identifier, isRejection, reject, units } from './parse.js';
+import { ensureSettings, settingsOf } from './settings.js';
 import { tierIndexOf } from '../margin/index.js';
 import {
   MAX_ACCOUNTS,
@@ -10,32 +11,13 @@ import {
   type AccountState,
   type EngineState,
   type PositionSideKey,
-  type SymbolSettings,
 } from './state.js';
 
 type Of<T extends Command['type']> = Extract<Command, { type: T }>;
 
-/** Leverage a symbol starts with, capped by the first tier (Binance's default is 20×). */
-const DEFAULT_LEVERAGE = 20n;
-
 export function accountOf(state: EngineState, accountId: unknown): AccountState | Rejection {
   const account = typeof accountId === 'string' ? state.accounts.get(accountId) : undefined;
   return account ?? reject('unknown_account', `account ${String(accountId)} does not exist`);
-}
-
-/** The account's settings for a symbol, created with defaults on first use. */
-export function settingsOf(state: EngineState, account: AccountState, symbol: string): SymbolSettings {
-  let settings = account.settings.get(symbol);
-  if (settings === undefined) {
-    const firstTierMax = state.instruments.get(symbol)?.compiled.instrument.tiers.tiers[0]?.maxLeverage;
-    const cap = firstTierMax === undefined ? DEFAULT_LEVERAGE : firstTierMax.num / firstTierMax.den;
-    settings = {
-      leverage: cap < DEFAULT_LEVERAGE ? (cap > 0n ? cap : 1n) : DEFAULT_LEVERAGE,
-      marginMode: 'cross',
-    };
-    account.settings.set(symbol, settings);
-  }
-  return settings;
 }
 
 /**
@@ -148,6 +130,7 @@ export function setLeverage(state: EngineState, c: Of<'setLeverage'>): EngineEve
   }
   const settings = settingsOf(state, account, c.symbol);
   if (settings.marginMode === 'cross' && openLegs(account, c.symbol).length > 0) {
+    // A trial on the stored settings (an open position always has them), undone before deciding.
     const previous = settings.leverage;
     settings.leverage = leverage;
     const figures = crossFigures(state, account, instrument.spec.asset);
@@ -155,7 +138,7 @@ export function setLeverage(state: EngineState, c: Of<'setLeverage'>): EngineEve
     if (figures.available < 0n && leverage < previous)
       return reject('insufficient_margin', 'lower leverage needs more initial margin than is available');
   }
-  settings.leverage = leverage;
+  ensureSettings(state, account, c.symbol).leverage = leverage;
   return [{ type: 'LeverageSet', accountId: account.id, symbol: c.symbol, leverage }];
 }
 
@@ -168,7 +151,7 @@ export function setMarginMode(state: EngineState, c: Of<'setMarginMode'>): Engin
   const busy =
     openLegs(account, c.symbol).length > 0 || [...account.orders.values()].some((o) => o.symbol === c.symbol);
   if (busy) return reject('position_open', `${c.symbol} has an open position or order`);
-  settingsOf(state, account, c.symbol).marginMode = c.marginMode;
+  ensureSettings(state, account, c.symbol).marginMode = c.marginMode;
   return [{ type: 'MarginModeSet', accountId: account.id, symbol: c.symbol, marginMode: c.marginMode }];
 }
 

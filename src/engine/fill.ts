@@ -1,7 +1,8 @@
 import { LedgerAccounts } from '../ledger/index.js';
 import { tierIndexOf } from '../margin/index.js';
 import { divide, mulDiv } from '../numbers/index.js';
-import { refreshNegativeFlag, settingsOf } from './accounts.js';
+import { refreshNegativeFlag } from './accounts.js';
+import { settingsOf } from './settings.js';
 import type { Command, FillParty, Rejection, Side } from './commands.js';
 import type { EngineEvent } from './events.js';
 import { legTrade, type LegTrade } from './exposure.js';
@@ -215,6 +216,8 @@ function applySide(
   const oi = (p: PositionState | null | undefined, sign: bigint): bigint => (p?.sign === sign ? p.qty : 0n);
   instrument.longOpenInterest += oi(plan.after, 1n) - oi(before, 1n);
   instrument.shortOpenInterest += oi(plan.after, -1n) - oi(before, -1n);
+  // Settings in force when a position opens are stored with it (later default changes must not alter it).
+  if (!account.settings.has(symbol)) account.settings.set(symbol, plan.settings);
   if (plan.after === null) account.positions.delete(trade.key);
   else account.positions.set(trade.key, plan.after);
   const holdsSymbol = (['BOTH', 'LONG', 'SHORT'] as const).some((leg) =>

@@ -1,6 +1,7 @@
 import { LedgerAccounts } from '../ledger/index.js';
 import { maintenanceOf } from '../margin/index.js';
 import { assert, divide } from '../numbers/index.js';
+import { settingsOf } from './settings.js';
 import type { AccountState, EngineState, InstrumentState, PositionState } from './state.js';
 
 /**
@@ -63,12 +64,12 @@ export function crossFigures(
     const instrument = state.instruments.get(position.symbol);
     assert(instrument !== undefined, 'position of a listed instrument');
     if (instrument.spec.asset !== asset) return;
-    const settings = account.settings.get(position.symbol);
-    if (settings?.marginMode === 'isolated') return;
+    const settings = settingsOf(state, account, position.symbol);
+    if (settings.marginMode === 'isolated') return;
     const mark = markOf(instrument);
     equity += pnlAt(position, mark);
     maintenanceRate += maintenanceAt(instrument, position, mark);
-    initialMargin += initialMarginAt(position, mark, settings?.leverage ?? 1n);
+    initialMargin += initialMarginAt(position, mark, settings.leverage);
   };
   for (const [key, position] of account.positions) {
     if (key === hypothesis?.key) continue;

@@ -1,5 +1,6 @@
 import { divide } from '../numbers/index.js';
-import { accountOf, settingsOf } from './accounts.js';
+import { accountOf } from './accounts.js';
+import { settingsOf } from './settings.js';
 import type { Command, Rejection } from './commands.js';
 import type { EngineEvent } from './events.js';
 import { legTrade } from './exposure.js';
