@@ -4,3 +4,6 @@ export * from './market/index.js';
 export * from './margin/index.js';
 export * from './calc/index.js';
 export * from './simulator/index.js';
+export * from './journal/index.js';
+export * from './engine/index.js';
+export * from './ledger/index.js';

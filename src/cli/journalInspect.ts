@@ -70,7 +70,11 @@ async function inspect(path: string, options: JournalInspectOptions): Promise<In
     return failed(2, 'invalid_option', `--from must be a non-negative integer, got ${String(from)}`);
   }
   if (!Number.isSafeInteger(limit) || limit < 0 || limit > INSPECT_LIMIT_MAX) {
-    return failed(2, 'invalid_option', `--limit must be an integer from 0 to ${INSPECT_LIMIT_MAX}, got ${String(limit)}`);
+    return failed(
+      2,
+      'invalid_option',
+      `--limit must be an integer from 0 to ${INSPECT_LIMIT_MAX}, got ${String(limit)}`,
+    );
   }
   if (!existsSync(path)) return failed(2, 'not_found', `journal not found: ${path}`);
   let journal: SqliteJournal;
@@ -83,9 +87,14 @@ async function inspect(path: string, options: JournalInspectOptions): Promise<In
   try {
     const result = await journal.verify();
     const latestSnapshotSeq = (await journal.latestSnapshot())?.seq ?? null;
-    const start =
-      from ?? (result.ok ? 0 : Math.max(0, result.corruption.seq - CONTEXT_BEFORE_CORRUPTION));
-    const listing = { path, latestSnapshotSeq, from: start, limit, commands: await journal.read(start, limit) };
+    const start = from ?? (result.ok ? 0 : Math.max(0, result.corruption.seq - CONTEXT_BEFORE_CORRUPTION));
+    const listing = {
+      path,
+      latestSnapshotSeq,
+      from: start,
+      limit,
+      commands: await journal.read(start, limit),
+    };
     if (result.ok) return { exitCode: 0, body: { ok: true, summary: result.summary, ...listing } };
     return {
       exitCode: 3,
@@ -134,12 +143,20 @@ function renderText(inspection: Inspection): string {
     const width = Math.max(3, String(body.commands.at(-1)?.seq ?? 0).length);
     lines.push(`${'seq'.padEnd(width)}  ${'hash'.padEnd(HASH_PREFIX_DIGITS)}  payload`);
     for (const { seq, hash, payload } of body.commands) {
-      lines.push(`${String(seq).padEnd(width)}  ${hash.slice(0, HASH_PREFIX_DIGITS)}  ${displayPayload(payload)}`);
+      lines.push(
+        `${String(seq).padEnd(width)}  ${hash.slice(0, HASH_PREFIX_DIGITS)}  ${displayPayload(payload)}`,
+      );
     }
-    lines.push(`(${body.commands.length} commands from seq ${body.from}, limit ${body.limit}; see --from and --limit)`);
+    const shown = `seq ${body.commands[0]?.seq ?? body.from} … ${body.commands.at(-1)?.seq ?? body.from}`;
+    lines.push(
+      `(${body.commands.length} commands shown, ${shown}, limit ${body.limit}; see --from and --limit)`,
+    );
   }
   if (!body.ok) {
-    lines.push('', `error: the journal's hash chain is broken at seq ${body.corruption.seq}; it was not modified`);
+    lines.push(
+      '',
+      `error: the journal's hash chain is broken at seq ${body.corruption.seq}; it was not modified`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -2,6 +2,9 @@ import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { runCalc } from './calc.js';
 import { runDemo } from './demo.js';
+import { runJournalInspect } from './journalInspect.js';
+import { runReplay } from './replay.js';
+import { runEngine } from './run.js';
 
 const program = new Command()
   .name('bulwark')
@@ -33,8 +36,45 @@ program
     process.stdout.write(runDemo());
   });
 
+program
+  .command('replay')
+  .description(
+    'rebuild the engine from a SQLite journal (verify, latest snapshot, replay); print the state hash and counts',
+  )
+  .argument('<journal>', 'the journal file')
+  .option('--json', 'print JSON')
+  .action(async (path: string, options: { json?: boolean }) => {
+    const { exitCode, output } = await runReplay(path, options.json ?? false);
+    process.stdout.write(output);
+    process.exitCode = exitCode;
+  });
+
+program
+  .command('run')
+  .description(
+    'run the engine on a SQLite journal: JSON commands in on stdin, one acknowledgement line each once durable',
+  )
+  .argument('<journal>', 'the journal file (created when missing)')
+  .action(async (path: string) => {
+    process.exitCode = await runEngine(path, process.stdin, { write: (line) => process.stdout.write(line) });
+  });
+
+const journalCommand = program.command('journal').description('work with a journal');
+journalCommand
+  .command('inspect')
+  .description('verify the hash chain of a SQLite journal and list its commands')
+  .argument('<journal>', 'the journal file')
+  .option('--from <seq>', 'first sequence number to list', (v) => Number.parseInt(v, 10))
+  .option('--limit <n>', 'how many commands to list (default 20)', (v) => Number.parseInt(v, 10))
+  .option('--json', 'print JSON')
+  .action(async (path: string, options: { from?: number; limit?: number; json?: boolean }) => {
+    const { exitCode, output } = await runJournalInspect(path, options);
+    process.stdout.write(output);
+    process.exitCode = exitCode;
+  });
+
 try {
-  program.parse();
+  await program.parseAsync();
 } catch (error) {
   if (!(error instanceof CommanderError)) throw error;
   process.exitCode = error.exitCode === 0 ? 0 : 2;

@@ -1,0 +1,117 @@
+import { createInterface } from 'node:readline';
+import type { Command } from '../engine/index.js';
+import { DurableEngine, openSqliteJournal, StartupError } from '../journal/index.js';
+
+/** Most commands journaled in one transaction. */
+const BATCH_MAX = 1000;
+
+interface Output {
+  write(line: string): void;
+}
+
+/**
+ * `bulwark run JOURNAL`: the engine as a process. Reads one JSON command per line on standard input, journals
+ * the lines that arrived together in one transaction (group commit), applies them, and only then writes one
+ * result line per command (`{"seq":…,"ok":true,"events":n}` or `{"seq":…,"ok":false,"code":…}`): a result
+ * line is the acknowledgement. Control lines: `{"control":"hash"}` prints the state hash, `{"control":"snapshot"}`
+ * saves a snapshot. A line that is not a command gets `{"error":…}` and is not journaled. On start it prints
+ * `{"ready":true,…}` after the normal start-up (verify, snapshot, replay).
+ */
+export async function runEngine(path: string, input: NodeJS.ReadableStream, output: Output): Promise<number> {
+  const journal = openSqliteJournal(path);
+  let durable: DurableEngine;
+  try {
+    durable = await DurableEngine.open(journal);
+  } catch (error) {
+    await journal.close();
+    if (error instanceof StartupError) {
+      output.write(`${JSON.stringify({ ready: false, error: error.message, seq: error.seq })}\n`);
+      return 3;
+    }
+    throw error;
+  }
+  output.write(
+    `${JSON.stringify({ ready: true, lastSeq: durable.lastSeq, replayed: durable.replayed, stateHash: durable.stateHash() })}\n`,
+  );
+
+  let pending: string[] = [];
+  let draining: Promise<void> = Promise.resolve();
+  const flush = async (): Promise<void> => {
+    while (pending.length > 0) {
+      const lines = pending.splice(0, BATCH_MAX);
+      const batch: Command[] = [];
+      const replies: string[] = [];
+      const submitBatch = async (): Promise<void> => {
+        if (batch.length === 0) return;
+        const results = await durable.submit(batch);
+        for (const [i, result] of results.entries()) {
+          const seq = batch[i]?.seq;
+          replies.push(
+            JSON.stringify(
+              result.ok
+                ? { seq, ok: true, events: result.events.length }
+                : { seq, ok: false, code: result.code, message: result.message },
+            ),
+          );
+        }
+        batch.length = 0;
+      };
+      for (const line of lines) {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(line);
+        } catch {
+          replies.push(JSON.stringify({ error: 'invalid_json' }));
+          continue;
+        }
+        const control =
+          typeof parsed === 'object' && parsed !== null && 'control' in parsed ? parsed.control : undefined;
+        if (control !== undefined) {
+          await submitBatch();
+          if (control === 'snapshot') await durable.snapshot();
+          replies.push(
+            JSON.stringify(
+              control === 'hash' || control === 'snapshot'
+                ? { control, lastSeq: durable.lastSeq, stateHash: durable.stateHash() }
+                : { error: 'unknown_control' },
+            ),
+          );
+          continue;
+        }
+        const command = parsed as Command;
+        const expected = durable.lastSeq + batch.length + 1;
+        if (
+          typeof command !== 'object' ||
+          command === null ||
+          command.seq !== expected ||
+          !Number.isSafeInteger(command.timestampMs) ||
+          command.timestampMs < 0
+        ) {
+          replies.push(
+            JSON.stringify({
+              seq: (command as { seq?: unknown } | null)?.seq ?? null,
+              ok: false,
+              code: 'sequence_gap',
+              message: `expected seq ${expected} with an integer timestampMs`,
+            }),
+          );
+          continue;
+        }
+        batch.push(command);
+      }
+      await submitBatch();
+      output.write(`${replies.join('\n')}\n`);
+    }
+  };
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  for await (const line of lines) {
+    if (line.trim().length === 0) continue;
+    pending.push(line);
+    // Lines that arrive while a batch is being made durable join the next batch.
+    draining = draining.then(flush);
+  }
+  await draining;
+  pending = [];
+  await journal.close();
+  return 0;
+}
