@@ -5,7 +5,7 @@ export type {
   FillParty,
   RejectCode,
   Rejection,
-  Side,
+  Side as TradeSide,
   PositionMode,
   TierInput,
 } from './commands.js';
