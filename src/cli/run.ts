@@ -78,18 +78,20 @@ export async function runEngine(path: string, input: NodeJS.ReadableStream, outp
           );
           continue;
         }
-        const command = parsed as Command;
+        // Untrusted input: only the header is checked here; the engine checks the rest.
+        const header = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as {
+          seq?: unknown;
+          timestampMs?: unknown;
+        };
         const expected = durable.lastSeq + batch.length + 1;
         if (
-          typeof command !== 'object' ||
-          command === null ||
-          command.seq !== expected ||
-          !Number.isSafeInteger(command.timestampMs) ||
-          command.timestampMs < 0
+          header.seq !== expected ||
+          !Number.isSafeInteger(header.timestampMs) ||
+          (header.timestampMs as number) < 0
         ) {
           replies.push(
             JSON.stringify({
-              seq: (command as { seq?: unknown } | null)?.seq ?? null,
+              seq: header.seq ?? null,
               ok: false,
               code: 'sequence_gap',
               message: `expected seq ${expected} with an integer timestampMs`,
@@ -97,6 +99,7 @@ export async function runEngine(path: string, input: NodeJS.ReadableStream, outp
           );
           continue;
         }
+        const command = parsed as Command;
         batch.push(command);
       }
       await submitBatch();
