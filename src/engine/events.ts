@@ -64,4 +64,11 @@ export type EngineEvent =
       readonly paid: bigint;
       readonly received: bigint;
     }
+  | {
+      readonly type: 'BadDebt';
+      readonly accountId: string;
+      readonly symbol: string;
+      readonly positionSide: string;
+      readonly amount: bigint;
+    }
   | { readonly type: 'NegativeBalanceFlagged'; readonly accountId: string; readonly flagged: boolean };

@@ -208,6 +208,19 @@ function applySide(
     const release = closesAll ? balance : mulDiv(balance, trade.closeQty, trade.existing.qty, 'floor');
     if (release > 0n)
       transfer(state.ledger.transfer(isolatedAccount, wallet, asset, release, 'isolated margin released'));
+    if (closesAll && balance < 0n) {
+      // An isolated loss stops at its margin: the rest is the venue's bad debt, not the user's wallet's.
+      transfer(
+        state.ledger.transfer(LedgerAccounts.badDebt, isolatedAccount, asset, -balance, 'isolated bad debt'),
+      );
+      events.push({
+        type: 'BadDebt',
+        accountId: account.id,
+        symbol,
+        positionSide: trade.positionSide,
+        amount: -balance,
+      });
+    }
   }
   if (plan.isolatedIn > 0n)
     transfer(state.ledger.transfer(wallet, isolatedAccount, asset, plan.isolatedIn, 'isolated margin'));

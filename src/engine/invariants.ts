@@ -46,17 +46,18 @@ export function checkInvariants(state: Readonly<EngineState>): InvariantViolatio
         `${symbol}: tracked ${instrument.longOpenInterest}/${instrument.shortOpenInterest}, positions ${l}/${s}`,
       );
     }
-    const expected = [...(holders.get(symbol) ?? [])].sort().join(',');
-    if ([...instrument.holders].sort().join(',') !== expected) fail('holders_index', symbol);
+    const expected = holders.get(symbol) ?? new Set<string>();
+    if (instrument.holders.size !== expected.size || [...expected].some((id) => !instrument.holders.has(id)))
+      fail('holders_index', symbol);
   }
 
   const negativeUsers = new Set<string>();
-  for (const [asset, account, balance] of state.ledger.entries()) {
-    if (balance >= 0n || mayBeNegative(account)) continue;
+  state.ledger.forEachBalance((asset, account, balance) => {
+    if (balance >= 0n || mayBeNegative(account)) return;
     const user = /^(?:wallet|isolated):([^:]+)/.exec(account)?.[1];
     if (user === undefined) fail('no_negative_balance', `${account} ${asset} ${balance}`);
     else negativeUsers.add(user);
-  }
+  });
   for (const account of state.accounts.values()) {
     const negative = negativeUsers.has(account.id);
     if (negative !== account.negativeBalance)

@@ -13,15 +13,21 @@ export const LedgerAccounts = {
   clearing: 'clearing',
   fees: 'fees',
   fundingPool: 'funding',
+  /** Losses beyond a closed isolated position's margin: the venue's, until an insurance fund covers them. */
+  badDebt: 'bad-debt',
   insurance: (fund: string): string => `insurance:${fund}`,
   wallet: (accountId: string): string => `wallet:${accountId}`,
   isolated: (accountId: string, symbol: string, positionSide: string): string =>
     `isolated:${accountId}:${symbol}:${positionSide}`,
 } as const;
 
-/** Ledger accounts whose balance may be negative by design (the world, and trade settlement). */
+/** Ledger accounts whose balance may be negative by design (the world, trade settlement, the venue's bad debt). */
 export function mayBeNegative(ledgerAccount: string): boolean {
-  return ledgerAccount === LedgerAccounts.external || ledgerAccount === LedgerAccounts.clearing;
+  return (
+    ledgerAccount === LedgerAccounts.external ||
+    ledgerAccount === LedgerAccounts.clearing ||
+    ledgerAccount === LedgerAccounts.badDebt
+  );
 }
 
 /** One money movement, as recorded in events. */
@@ -89,6 +95,13 @@ export class Ledger {
       accounts.set(account, balance);
     }
     return ledger;
+  }
+
+  /** Visits every non-zero balance, unsorted (for checks that need no canonical order). */
+  forEachBalance(visit: (asset: string, ledgerAccount: string, balance: bigint) => void): void {
+    for (const [asset, accounts] of this.balances) {
+      for (const [account, balance] of accounts) if (balance !== 0n) visit(asset, account, balance);
+    }
   }
 
   /** Sum of all balances per asset; zero for every asset unless the ledger is broken. */
