@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine, checkInvariants, type Command } from '../src/engine/index.js';
-import { DurableEngine, commandPayload, openSqliteJournal } from '../src/journal/index.js';
+import { DurableEngine, commandPayload, openSqliteJournal, snapshotOf } from '../src/journal/index.js';
 import { CommandStream } from '../src/simulator/randomCommands.js';
 
 const COMMANDS = Number(process.env.BULWARK_LONG_COMMANDS ?? 1_000_000);
@@ -45,7 +45,7 @@ test(
         }
         if (i === Math.floor(COMMANDS / 2)) {
           snapshotSeq = i;
-          await journal.saveSnapshot({ seq: i, stateHash: engine.stateHash(), state: engine.snapshot() });
+          await journal.saveSnapshot(snapshotOf(engine));
         }
       }
       if (batch.length > 0)

@@ -18,7 +18,15 @@ interface Output {
  * `{"ready":true,…}` after the normal start-up (verify, snapshot, replay).
  */
 export async function runEngine(path: string, input: NodeJS.ReadableStream, output: Output): Promise<number> {
-  const journal = openSqliteJournal(path);
+  let journal;
+  try {
+    journal = openSqliteJournal(path);
+  } catch (error) {
+    output.write(
+      `${JSON.stringify({ ready: false, error: error instanceof Error ? error.message : String(error), seq: null })}\n`,
+    );
+    return 2;
+  }
   let durable: DurableEngine;
   try {
     durable = await DurableEngine.open(journal);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Ledger } from '../ledger/index.js';
 import { assert } from '../numbers/index.js';
 import {
@@ -113,18 +114,31 @@ export class Engine {
     return stateHash(this.state);
   }
 
-  /** The full state as text: canonical state plus the sequence counter and clock. */
+  /** The full state as text: the sequence counter, the clock, the state hash and the canonical state. */
   snapshot(): string {
+    const canonical = canonicalState(this.state);
+    const hash = createHash('sha256').update(canonical).digest('hex');
     return JSON.stringify({
       lastSeq: this.state.lastSeq,
       lastTimestampMs: this.state.lastTimestampMs,
-      state: JSON.parse(canonicalState(this.state)) as unknown,
+      stateHash: hash,
+      state: JSON.parse(canonical) as unknown,
     });
   }
 
-  /** Rebuilds an engine from `snapshot()` text (the normal start-up path: snapshot, then replay). */
+  /**
+   * Rebuilds an engine from `snapshot()` text (the normal start-up path: snapshot, then replay). Throws when
+   * the text is not a snapshot or the rebuilt state does not hash to the hash it records.
+   */
   static restore(text: string): Engine {
-    const parsed = JSON.parse(text) as { lastSeq: number; lastTimestampMs: number; state: CanonicalState };
+    const parsed = JSON.parse(text) as {
+      lastSeq: number;
+      lastTimestampMs: number;
+      stateHash: string;
+      state: CanonicalState;
+    };
+    if (!Number.isSafeInteger(parsed.lastSeq) || !Number.isSafeInteger(parsed.lastTimestampMs))
+      throw new Error('snapshot without a sequence number and clock');
     const state = emptyState();
     state.lastSeq = parsed.lastSeq;
     state.lastTimestampMs = parsed.lastTimestampMs;
@@ -183,7 +197,10 @@ export class Engine {
       c.ledger.map(([asset, account, balance]) => [asset, account, BigInt(balance)] as const),
     );
     for (const id of c.fillIds) state.fillIds.add(id);
-    return new Engine(state);
+    const engine = new Engine(state);
+    if (engine.stateHash() !== parsed.stateHash)
+      throw new Error('snapshot state does not match its recorded state hash');
+    return engine;
   }
 }
 

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { Engine, type ApplyResult, type Command } from '../engine/index.js';
-import type { Journal } from './journal.js';
+import type { Journal, Snapshot } from './journal.js';
 
 /** Start-up failed: the journal or a snapshot does not check out. Names the sequence number involved. */
 export class StartupError extends Error {
@@ -12,8 +13,19 @@ export class StartupError extends Error {
   }
 }
 
+/** SHA-256 of a text, lowercase hex. */
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
 /** Commands replayed per journal read at start-up (bounds memory whatever the journal's length). */
 const REPLAY_PAGE = 10_000;
+
+/** A journal snapshot of the engine: its text and the SHA-256 of that text (every byte, clock included). */
+export function snapshotOf(engine: Engine): Snapshot {
+  const state = engine.snapshot();
+  return { seq: engine.lastSeq, stateHash: sha256(state), state };
+}
 
 /** The canonical journal text of a command. */
 export function commandPayload(command: Command): string {
@@ -44,20 +56,38 @@ export class DurableEngine {
     let engine = Engine.create();
     const snapshot = await journal.latestSnapshot();
     if (snapshot !== null) {
-      engine = Engine.restore(snapshot.state);
-      if (engine.stateHash() !== snapshot.stateHash || engine.lastSeq !== snapshot.seq) {
+      // The recorded hash covers every byte of the snapshot (clock included); restore re-checks the state hash.
+      if (sha256(snapshot.state) !== snapshot.stateHash) {
         throw new StartupError(
-          `snapshot at seq ${snapshot.seq} does not match its recorded state hash`,
+          `snapshot at seq ${snapshot.seq} does not match its recorded hash`,
           snapshot.seq,
         );
       }
+      try {
+        engine = Engine.restore(snapshot.state);
+      } catch (error) {
+        throw new StartupError(
+          `snapshot at seq ${snapshot.seq} cannot be restored: ${error instanceof Error ? error.message : String(error)}`,
+          snapshot.seq,
+        );
+      }
+      if (engine.lastSeq !== snapshot.seq)
+        throw new StartupError(
+          `snapshot at seq ${snapshot.seq} holds the state after seq ${engine.lastSeq}`,
+          snapshot.seq,
+        );
     }
     let replayed = 0;
     for (;;) {
       const page = await journal.read(engine.lastSeq + 1, REPLAY_PAGE);
       if (page.length === 0) break;
       for (const record of page) {
-        const command = JSON.parse(record.payload) as Command;
+        let command: Command;
+        try {
+          command = JSON.parse(record.payload) as Command;
+        } catch {
+          throw new StartupError(`journal entry ${record.seq} is not a JSON command`, record.seq);
+        }
         if (command.seq !== record.seq)
           throw new StartupError(
             `journal entry ${record.seq} holds a command numbered ${command.seq}`,
@@ -111,10 +141,6 @@ export class DurableEngine {
 
   /** Writes a snapshot of the current state to the journal. */
   async snapshot(): Promise<void> {
-    await this.journal.saveSnapshot({
-      seq: this.engine.lastSeq,
-      stateHash: this.engine.stateHash(),
-      state: this.engine.snapshot(),
-    });
+    await this.journal.saveSnapshot(snapshotOf(this.engine));
   }
 }

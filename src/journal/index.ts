@@ -15,4 +15,4 @@ export {
   type SqliteJournalOptions,
   type SqliteStorageSettings,
 } from './sqliteJournal.js';
-export { DurableEngine, StartupError, commandPayload } from './durableEngine.js';
+export { DurableEngine, StartupError, commandPayload, snapshotOf } from './durableEngine.js';
