@@ -1,6 +1,7 @@
-/** Bulwark's public library API: numbers, market model, margin maths and the calculator contract. */
+/** Bulwark's public library API: numbers, market model, prices, margin maths, engine, journal and the calculator contract. */
 export * from './numbers/index.js';
 export * from './market/index.js';
+export * from './prices/index.js';
 export * from './margin/index.js';
 export * from './calc/index.js';
 export * from './simulator/index.js';

@@ -35,6 +35,11 @@ export type Command = CommandHeader &
         readonly tiers: readonly TierInput[];
         readonly makerFeeRate: string;
         readonly takerFeeRate: string;
+        /**
+         * The price layer (index from sources, computed mark, funding from premium samples). Absent: the mark
+         * and funding rates come from outside (`markPrice`, `fundingTick` with a rate).
+         */
+        readonly prices?: PriceSpecInput;
       }
     | {
         readonly type: 'setParameter';
@@ -101,12 +106,57 @@ export type Command = CommandHeader &
       }
     | { readonly type: 'markPrice'; readonly symbol: string; readonly price: string }
     | {
+        readonly type: 'sourcePrices';
+        readonly symbol: string;
+        /** Spot quotes from the index's sources, each with the time its source observed it. */
+        readonly quotes: readonly SourceQuote[];
+      }
+    | {
+        readonly type: 'bookSnapshot';
+        readonly symbol: string;
+        /** [price, qty] levels, best first; qty in contracts (the instrument's quantity). */
+        readonly bids: readonly (readonly [string, string])[];
+        readonly asks: readonly (readonly [string, string])[];
+        /** The last trade price on the venue, when known (fills also set it). */
+        readonly lastPrice?: string;
+      }
+    | {
         readonly type: 'fundingTick';
         readonly symbol: string;
-        /** Funding rate as a fraction for this interval; positive: longs pay shorts, on the current mark. */
-        readonly rate: string;
+        /**
+         * Funding rate as a fraction for this interval; positive: longs pay shorts. Required without a price
+         * layer; with one, a given rate (a historical replay) is held to the rate model's cap and floor, and
+         * without one the rate is computed from the interval's premium samples.
+         */
+        readonly rate?: string;
       }
   );
+
+export interface SourceQuote {
+  readonly source: string;
+  readonly price: string;
+  /** When the source observed the price (≤ the command's timestamp). */
+  readonly observedAtMs: number;
+}
+
+/** Index, mark and funding rules of an instrument: a rulebook's defaults, a few of them overridable. */
+export interface PriceSpecInput {
+  /** Whose price rules: a rulebook id or `deribit`. */
+  readonly rules: string;
+  /** The index's spot sources and their weights (decimal strings). */
+  readonly sources: readonly { readonly name: string; readonly weight: string }[];
+  /** Impact notional for the premium, in the settlement asset. */
+  readonly impactNotional: string;
+  /** Outlier band of the index rule, a fraction (e.g. 0.01 for BTC on Binance). */
+  readonly band?: string;
+  readonly staleAfterMs?: number;
+  readonly minSources?: number;
+  /** How long a stale index may stand before prices are unavailable and margin-dependent commands stop. */
+  readonly maxStaleMs?: number;
+  /** Largest mark move one tick may make, a fraction of the previous mark. */
+  readonly maxMovePerTick?: string;
+  readonly fundingIntervalHours?: number;
+}
 
 export interface FillParty {
   readonly accountId: string;
@@ -151,7 +201,14 @@ export type RejectCode =
   | 'invalid_tiers'
   | 'cum_mismatch'
   | 'tiers_not_contiguous'
-  | 'too_many_items';
+  | 'too_many_items'
+  | 'unknown_source'
+  | 'invalid_book'
+  | 'stale_price'
+  | 'price_out_of_order'
+  | 'duplicate_price'
+  | 'funding_not_due'
+  | 'no_price_layer';
 
 export interface Rejection {
   readonly code: RejectCode;

@@ -16,10 +16,13 @@ import { fill } from './fill.js';
 import { fundingTick } from './funding.js';
 import { buildInstrument, configureAsset, listInstrument, markPrice, setParameter } from './instruments.js';
 import { cancelOrder, placeOrder } from './orders.js';
+import { bookSnapshot, sourcePrices } from './prices.js';
 import { isRejection, reject } from './parse.js';
 import {
   canonicalState,
   emptyState,
+  restorePrices,
+  type CanonicalPrices,
   stateHash,
   type AccountState,
   type EngineState,
@@ -49,6 +52,8 @@ const HANDLERS: Record<Command['type'], Handler> = {
   setPositionMode,
   adjustIsolatedMargin,
   markPrice,
+  sourcePrices,
+  bookSnapshot,
   fundingTick,
 };
 
@@ -150,6 +155,10 @@ export class Engine {
       const built = buildInstrument(i.spec, scale);
       assert(!isRejection(built), `snapshot instrument ${i.symbol} rebuilds`);
       built.mark = i.mark === null ? null : BigInt(i.mark);
+      if (built.prices !== null) {
+        assert(i.prices !== null, `snapshot instrument ${i.symbol} has its price state`);
+        restorePrices(built.prices, i.prices);
+      }
       built.longOpenInterest = BigInt(i.longOpenInterest);
       built.shortOpenInterest = BigInt(i.shortOpenInterest);
       state.instruments.set(i.symbol, built);
@@ -211,6 +220,7 @@ interface CanonicalState {
     symbol: string;
     spec: InstrumentSpec;
     mark: string | null;
+    prices: CanonicalPrices | null;
     longOpenInterest: string;
     shortOpenInterest: string;
   }[];

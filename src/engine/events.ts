@@ -56,13 +56,47 @@ export type EngineEvent =
       readonly marginMode: string;
     }
   | { readonly type: 'PositionModeSet'; readonly accountId: string; readonly mode: string }
-  | { readonly type: 'MarkPriceUpdated'; readonly symbol: string; readonly price: bigint }
+  | {
+      readonly type: 'MarkPriceUpdated';
+      readonly symbol: string;
+      /** Kernel price units. */
+      readonly price: bigint;
+      /** The price layer held the move to its maximum per tick. */
+      readonly clamped?: boolean;
+    }
+  | {
+      readonly type: 'IndexPriceUpdated';
+      readonly symbol: string;
+      /** Fine price units (10^−(priceScale + 6)); null before the first good index. */
+      readonly price: bigint | null;
+      /** `stale`: too few live sources; the previous index is kept and flagged. */
+      readonly status: 'ok' | 'stale' | 'none';
+      readonly liveSources: number;
+      readonly staleSinceMs?: number;
+    }
+  | {
+      readonly type: 'PremiumSampled';
+      readonly symbol: string;
+      /** Fine price units. */
+      readonly impactBid: bigint;
+      readonly impactAsk: bigint;
+      /** 10^−12 of the index. */
+      readonly premium: bigint;
+      /** False when this sampling slot already had its sample. */
+      readonly sampled: boolean;
+    }
+  | { readonly type: 'PremiumSkipped'; readonly symbol: string; readonly reason: 'insufficient_depth' }
   | {
       readonly type: 'FundingPaid';
       readonly symbol: string;
+      /** Rate units (10^−8) for the interval. */
       readonly rate: bigint;
       readonly paid: bigint;
       readonly received: bigint;
+      /** The rate model's cap or floor bound the rate (price layer only). */
+      readonly limit?: 'cap' | 'floor' | null;
+      /** The funding time paid (a multiple of the interval; price layer only). */
+      readonly fundingTimeMs?: number;
     }
   | {
       readonly type: 'BadDebt';

@@ -21,6 +21,8 @@ import {
   type SymbolSettings,
 } from './state.js';
 import { pow10 } from '../numbers/index.js';
+import { FINE_DIGITS } from './priceLayer.js';
+import { checkPricesAvailable } from './prices.js';
 
 type Of<T extends Command['type']> = Extract<Command, { type: T }>;
 
@@ -110,6 +112,7 @@ function planSide(
   qty: bigint,
   price: bigint,
   symbol: string,
+  nowMs: number,
 ): SidePlan | Rejection {
   const account = state.accounts.get(party.accountId);
   if (account === undefined)
@@ -157,6 +160,8 @@ function planSide(
 
   const mark = instrument.mark;
   if (mark === null) return reject('missing_mark', `${symbol} has no mark price yet`);
+  const stale = checkPricesAvailable(instrument, nowMs);
+  if (stale !== null) return stale;
   const compiled = instrument.compiled;
   const lastCap = compiled.instrument.tiers.tiers[compiled.floors.length - 1]?.cap;
   const notional = after.qty * mark;
@@ -292,9 +297,9 @@ export function fill(state: EngineState, c: Of<'fill'>): EngineEvent[] | Rejecti
   if (isRejection(qty)) return qty;
   const price = priceUnits(instrument, c.price, 'price');
   if (isRejection(price)) return price;
-  const buyer = planSide(state, instrument, c.buyer, 'buy', qty, price, c.symbol);
+  const buyer = planSide(state, instrument, c.buyer, 'buy', qty, price, c.symbol, c.timestampMs);
   if (isRejection(buyer)) return buyer;
-  const seller = planSide(state, instrument, c.seller, 'sell', qty, price, c.symbol);
+  const seller = planSide(state, instrument, c.seller, 'sell', qty, price, c.symbol, c.timestampMs);
   if (isRejection(seller)) return seller;
 
   const events: EngineEvent[] = [{ type: 'Filled', fillId, symbol: c.symbol, price, qty }];
@@ -305,6 +310,9 @@ export function fill(state: EngineState, c: Of<'fill'>): EngineEvent[] | Rejecti
   chargeFee(state, first, instrument.spec.asset, events);
   chargeFee(state, second, instrument.spec.asset, events);
   state.fillIds.add(fillId);
+  // The venue's last trade price feeds the mark at the next price tick (fine units of the price layer).
+  if (instrument.prices !== null)
+    instrument.prices.lastPrice = (price / instrument.priceFactor) * pow10(FINE_DIGITS);
   events.push(...refreshNegativeFlag(state, buyer.account), ...refreshNegativeFlag(state, seller.account));
   return events;
 }

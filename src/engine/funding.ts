@@ -1,10 +1,13 @@
 import { LedgerAccounts } from '../ledger/index.js';
-import { divide, pow10 } from '../numbers/index.js';
+import { divide, pow10, Rational } from '../numbers/index.js';
+import { fundingIntervalMs, fundingRateFor, limitRate } from '../prices/index.js';
+import { FINE_DIGITS, type PriceState } from './priceLayer.js';
+import { averagePremiumOf, checkPricesAvailable, firstTierMmr } from './prices.js';
 import { refreshNegativeFlag } from './accounts.js';
 import type { Command, Rejection } from './commands.js';
 import type { EngineEvent } from './events.js';
 import { isRejection, reject, units } from './parse.js';
-import { RATE_SCALE, type EngineState } from './state.js';
+import { RATE_SCALE, type EngineState, type InstrumentState } from './state.js';
 
 type Of<T extends Command['type']> = Extract<Command, { type: T }>;
 
@@ -18,10 +21,21 @@ const RATE_ONE = pow10(RATE_SCALE);
 export function fundingTick(state: EngineState, c: Of<'fundingTick'>): EngineEvent[] | Rejection {
   const instrument = state.instruments.get(c.symbol);
   if (instrument === undefined) return reject('unknown_symbol', `${String(c.symbol)} is not listed`);
-  const rate = units(c.rate, RATE_SCALE, 'rate', 'invalid_command', 'any');
-  if (isRejection(rate)) return rate;
-  const mark = instrument.mark;
+  const plan = instrument.prices === null ? externalRate(c) : layerRate(instrument, instrument.prices, c);
+  if (isRejection(plan)) return plan;
+  const { rate, limit, fundingTimeMs } = plan;
+  const mark =
+    instrument.prices?.config.fundingPriceBasis === 'index' ? indexPrice(instrument) : instrument.mark;
   if (mark === null) return reject('missing_mark', `${c.symbol} has no mark price yet`);
+  if (instrument.prices !== null) {
+    // Everything is checked: this interval is settled, its samples start over.
+    const layer = instrument.prices;
+    layer.lastFundingRate = rate;
+    layer.lastFundingAtMs = fundingTimeMs;
+    layer.premiumSum = 0n;
+    layer.premiumWeightedSum = 0n;
+    layer.premiumCount = 0;
+  }
   const asset = instrument.spec.asset;
   const events: EngineEvent[] = [];
   const payments: { from: string; to: string; amount: bigint }[] = [];
@@ -74,6 +88,80 @@ export function fundingTick(state: EngineState, c: Of<'fundingTick'>): EngineEve
     const account = state.accounts.get(accountId);
     if (account !== undefined) events.push(...refreshNegativeFlag(state, account));
   }
-  events.push({ type: 'FundingPaid', symbol: c.symbol, rate, paid, received });
+  events.push({
+    type: 'FundingPaid',
+    symbol: c.symbol,
+    rate,
+    paid,
+    received,
+    ...(instrument.prices === null ? {} : { limit, fundingTimeMs }),
+  });
   return events;
+}
+
+interface RatePlan {
+  /** Rate units for this interval. */
+  readonly rate: bigint;
+  readonly limit: 'cap' | 'floor' | null;
+  readonly fundingTimeMs: number;
+}
+
+/** Without a price layer the rate is the command's, as given. */
+function externalRate(c: Of<'fundingTick'>): RatePlan | Rejection {
+  if (c.rate === undefined)
+    return reject('invalid_command', `${c.symbol} has no price layer: the rate is required`);
+  const rate = units(c.rate, RATE_SCALE, 'rate', 'invalid_command', 'any');
+  if (isRejection(rate)) return rate;
+  return { rate, limit: null, fundingTimeMs: c.timestampMs };
+}
+
+/**
+ * With a price layer: funding is due once per interval, at the first tick at or after each funding time, and
+ * paid by the positions open then. The rate is the command's (a historical replay) or the one the interval's
+ * premium samples give; either way the rate model's cap and floor hold it, and the event says when they did.
+ */
+function layerRate(
+  instrument: InstrumentState,
+  layer: PriceState,
+  c: Of<'fundingTick'>,
+): RatePlan | Rejection {
+  const model = layer.config.funding;
+  const intervalMs = fundingIntervalMs(model);
+  const fundingTimeMs = Math.floor(c.timestampMs / intervalMs) * intervalMs;
+  if (layer.lastFundingAtMs !== null && fundingTimeMs <= layer.lastFundingAtMs)
+    return reject(
+      'funding_not_due',
+      `${c.symbol} already paid funding for ${layer.lastFundingAtMs}; the next is due at ${layer.lastFundingAtMs + intervalMs}`,
+    );
+  const stale = checkPricesAvailable(instrument, c.timestampMs);
+  if (stale !== null) return stale;
+  const mmr = firstTierMmr(instrument);
+  let rate: Rational;
+  let limit: 'cap' | 'floor' | null;
+  if (c.rate !== undefined) {
+    const given = units(c.rate, RATE_SCALE, 'rate', 'invalid_command', 'any');
+    if (isRejection(given)) return given;
+    const held = limitRate(model, Rational.fromUnits(given, RATE_SCALE), mmr);
+    rate = held.rate;
+    limit = held.limit;
+  } else {
+    if (layer.premiumCount === 0)
+      return reject(
+        'stale_price',
+        `${c.symbol} has no premium samples this interval to compute funding from`,
+      );
+    const computed = fundingRateFor(model, { averagePremium: averagePremiumOf(layer), firstTierMmr: mmr });
+    rate = computed.rate;
+    limit = computed.limit;
+  }
+  // Venues publish rates at 1e-8; half-even favours neither side of a zero-sum payment.
+  return { rate: rate.toUnits(RATE_SCALE, 'halfEven'), limit, fundingTimeMs };
+}
+
+/** The index at the instrument's tick in kernel price units (Hyperliquid pays funding on the oracle price). */
+function indexPrice(instrument: InstrumentState): bigint | null {
+  const layer = instrument.prices;
+  if (layer?.index == null) return null;
+  const fine = Rational.fromUnits(layer.index, instrument.spec.priceScale + FINE_DIGITS);
+  return fine.toUnits(instrument.spec.priceScale, 'halfEven') * instrument.priceFactor;
 }

@@ -7,8 +7,11 @@ export type {
   Rejection,
   Side as TradeSide,
   PositionMode,
+  PriceSpecInput,
+  SourceQuote,
   TierInput,
 } from './commands.js';
+export { MAX_BOOK_LEVELS, MAX_SOURCES, type PriceConfig, type PriceState } from './priceLayer.js';
 export type { EngineEvent } from './events.js';
 export { checkInvariants, type InvariantViolation } from './invariants.js';
 export {

@@ -4,6 +4,7 @@ import { MAX_DECIMAL_SCALE, parseDecimal, pow10, Rational } from '../numbers/ind
 import type { Command, Rejection, TierInput } from './commands.js';
 import type { EngineEvent } from './events.js';
 import { identifier, isRejection, reject, units } from './parse.js';
+import { emptyPriceState, parsePriceSpec, type PriceState } from './priceLayer.js';
 import {
   MAX_SYMBOLS,
   RATE_SCALE,
@@ -85,6 +86,12 @@ export function buildInstrument(spec: InstrumentSpec, assetScale: number): Instr
     tickSize: Rational.fromUnits(1n, priceScale),
     lotSize: Rational.fromUnits(1n, qtyScale),
   };
+  let prices: PriceState | null = null;
+  if (spec.prices !== undefined) {
+    const config = parsePriceSpec(spec.prices);
+    if (isRejection(config)) return config;
+    prices = emptyPriceState(config);
+  }
   const compiled = compileInstrument(instrument, assetScale, RATE_SCALE);
   if (!compiled.ok) {
     return reject(
@@ -99,6 +106,7 @@ export function buildInstrument(spec: InstrumentSpec, assetScale: number): Instr
     takerFee,
     priceFactor: pow10(compiled.value.scales.priceScale - priceScale),
     mark: null,
+    prices,
     longOpenInterest: 0n,
     shortOpenInterest: 0n,
     holders: new Set(),
@@ -163,6 +171,8 @@ export function priceUnits(instrument: InstrumentState, text: unknown, field: st
 export function markPrice(state: EngineState, c: Of<'markPrice'>): EngineEvent[] | Rejection {
   const instrument = state.instruments.get(c.symbol);
   if (instrument === undefined) return reject('unknown_symbol', `${String(c.symbol)} is not listed`);
+  if (instrument.prices !== null)
+    return reject('invalid_command', `${c.symbol}'s mark is computed by its price layer (send sourcePrices)`);
   const price = priceUnits(instrument, c.price, 'price');
   if (isRejection(price)) return price;
   instrument.mark = price;

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Ledger } from '../ledger/index.js';
 import type { CompiledInstrument } from '../margin/index.js';
-import type { PositionMode, Side, TierInput } from './commands.js';
+import type { PositionMode, PriceSpecInput, Side, TierInput } from './commands.js';
+import type { PriceState } from './priceLayer.js';
 
 /** Fraction digits of every rate the engine stores (fees, funding, mmr): 1e-8, as venues publish them. */
 export const RATE_SCALE = 8;
@@ -24,6 +25,7 @@ export interface InstrumentSpec {
   readonly tiers: readonly TierInput[];
   readonly makerFeeRate: string;
   readonly takerFeeRate: string;
+  readonly prices?: PriceSpecInput;
 }
 
 export interface InstrumentState {
@@ -39,6 +41,8 @@ export interface InstrumentState {
   /** Open interest in exposure units (qty units): equal for longs and shorts by construction. */
   longOpenInterest: bigint;
   shortOpenInterest: bigint;
+  /** The price layer (index, computed mark, premium samples, funding schedule), or null: marks come from outside. */
+  readonly prices: PriceState | null;
   /** Accounts holding a position in this symbol (derived; rebuilt on restore, not hashed). */
   readonly holders: Set<string>;
 }
@@ -149,6 +153,7 @@ export function canonicalState(state: EngineState): string {
     symbol,
     spec: i.spec,
     mark: i.mark === null ? null : i.mark.toString(),
+    prices: i.prices === null ? null : canonicalPrices(i.prices),
     longOpenInterest: i.longOpenInterest.toString(),
     shortOpenInterest: i.shortOpenInterest.toString(),
   }));
@@ -159,6 +164,74 @@ export function canonicalState(state: EngineState): string {
     ledger: state.ledger.entries().map(([asset, account, balance]) => [asset, account, balance.toString()]),
     fillIds: [...state.fillIds].sort(),
   });
+}
+
+const text = (value: bigint | null): string | null => (value === null ? null : value.toString());
+
+/** The price layer's state (its config is rebuilt from the spec, so only what commands changed is kept). */
+export function canonicalPrices(p: PriceState): CanonicalPrices {
+  return {
+    quotes: byKey(p.quotes).map(([source, q]) => ({
+      source,
+      price: q.price.toString(),
+      observedAtMs: q.observedAtMs,
+    })),
+    index: text(p.index),
+    indexStatus: p.indexStatus,
+    indexAtMs: p.indexAtMs,
+    bestBid: text(p.bestBid),
+    bestAsk: text(p.bestAsk),
+    lastPrice: text(p.lastPrice),
+    basis: p.basis.map((b) => b.toString()),
+    ema: p.ema === null ? null : { num: p.ema.num.toString(), den: p.ema.den.toString() },
+    emaAtMs: p.emaAtMs,
+    premiumSum: p.premiumSum.toString(),
+    premiumWeightedSum: p.premiumWeightedSum.toString(),
+    premiumCount: p.premiumCount,
+    lastSampleSlot: p.lastSampleSlot,
+    lastFundingRate: p.lastFundingRate.toString(),
+    lastFundingAtMs: p.lastFundingAtMs,
+  };
+}
+
+export interface CanonicalPrices {
+  quotes: { source: string; price: string; observedAtMs: number }[];
+  index: string | null;
+  indexStatus: PriceState['indexStatus'];
+  indexAtMs: number;
+  bestBid: string | null;
+  bestAsk: string | null;
+  lastPrice: string | null;
+  basis: string[];
+  ema: { num: string; den: string } | null;
+  emaAtMs: number;
+  premiumSum: string;
+  premiumWeightedSum: string;
+  premiumCount: number;
+  lastSampleSlot: number;
+  lastFundingRate: string;
+  lastFundingAtMs: number | null;
+}
+
+/** Rebuilds a price layer's state from its canonical form (snapshot restore). */
+export function restorePrices(p: PriceState, c: CanonicalPrices): void {
+  const big = (value: string | null): bigint | null => (value === null ? null : BigInt(value));
+  for (const q of c.quotes) p.quotes.set(q.source, { price: BigInt(q.price), observedAtMs: q.observedAtMs });
+  p.index = big(c.index);
+  p.indexStatus = c.indexStatus;
+  p.indexAtMs = c.indexAtMs;
+  p.bestBid = big(c.bestBid);
+  p.bestAsk = big(c.bestAsk);
+  p.lastPrice = big(c.lastPrice);
+  p.basis = c.basis.map((b) => BigInt(b));
+  p.ema = c.ema === null ? null : { num: BigInt(c.ema.num), den: BigInt(c.ema.den) };
+  p.emaAtMs = c.emaAtMs;
+  p.premiumSum = BigInt(c.premiumSum);
+  p.premiumWeightedSum = BigInt(c.premiumWeightedSum);
+  p.premiumCount = c.premiumCount;
+  p.lastSampleSlot = c.lastSampleSlot;
+  p.lastFundingRate = BigInt(c.lastFundingRate);
+  p.lastFundingAtMs = c.lastFundingAtMs;
 }
 
 /** SHA-256 of the canonical state, lowercase hex. */

@@ -13,6 +13,23 @@ export const TIERS: readonly TierInput[] = [
   { floor: '600000', cap: '3000000', mmr: '0.0065', maxLeverage: '75' },
 ];
 
+/** A BTCUSDT listing in USDT (tick 0.1, lot 0.001, the TIERS above, no fees); `fields` override or add. */
+export function btcListing(fields: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    type: 'listInstrument',
+    symbol: 'BTCUSDT',
+    asset: 'USDT',
+    priceScale: 1,
+    qtyScale: 3,
+    tierModel: 'cumulative',
+    maintenanceBasis: 'mark',
+    tiers: TIERS,
+    makerFeeRate: '0',
+    takerFeeRate: '0',
+    ...fields,
+  };
+}
+
 /** An engine with a sequencer: `run` stamps seq and time, applies, and checks invariants after every command. */
 export class Harness {
   readonly engine = Engine.create();
@@ -48,18 +65,7 @@ export class Harness {
   static venue(): Harness {
     const h = new Harness();
     h.ok({ type: 'configureAsset', asset: 'USDT', scale: 8 });
-    h.ok({
-      type: 'listInstrument',
-      symbol: 'BTCUSDT',
-      asset: 'USDT',
-      priceScale: 1,
-      qtyScale: 3,
-      tierModel: 'cumulative',
-      maintenanceBasis: 'mark',
-      tiers: TIERS,
-      makerFeeRate: '0.0002',
-      takerFeeRate: '0.0005',
-    });
+    h.ok(btcListing({ makerFeeRate: '0.0002', takerFeeRate: '0.0005' }));
     h.ok({ type: 'markPrice', symbol: 'BTCUSDT', price: '50000' });
     for (const accountId of ['alice', 'bob']) {
       h.ok({ type: 'createAccount', accountId });
