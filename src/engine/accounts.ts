@@ -27,11 +27,13 @@ export function accountOf(state: EngineState, accountId: unknown): AccountState 
 export function refreshNegativeFlag(state: EngineState, account: AccountState): EngineEvent[] {
   let negative = false;
   for (const asset of state.assets.keys()) {
-    if (state.ledger.balance(LedgerAccounts.wallet(account.id), asset) < 0n) negative = true;
+    if (state.ledger.balance(account.walletKey, asset) < 0n) negative = true;
   }
   for (const position of account.positions.values()) {
     const instrument = state.instruments.get(position.symbol);
-    if (instrument === undefined) continue;
+    // A cross position has no margin account of its own (its money is the wallet, checked above).
+    if (instrument === undefined || account.settings.get(position.symbol)?.marginMode !== 'isolated')
+      continue;
     const isolated = LedgerAccounts.isolated(account.id, position.symbol, position.positionSide);
     if (state.ledger.balance(isolated, instrument.spec.asset) < 0n) negative = true;
   }
@@ -48,6 +50,7 @@ export function createAccount(state: EngineState, c: Of<'createAccount'>): Engin
     return reject('too_many_items', `at most ${MAX_ACCOUNTS} accounts`);
   state.accounts.set(id, {
     id,
+    walletKey: LedgerAccounts.wallet(id),
     positionMode: 'oneWay',
     settings: new Map(),
     positions: new Map(),
@@ -66,7 +69,7 @@ export function deposit(state: EngineState, c: Of<'deposit'>): EngineEvent[] | R
   if (isRejection(amount)) return amount;
   const transfer = state.ledger.transfer(
     LedgerAccounts.external,
-    LedgerAccounts.wallet(account.id),
+    account.walletKey,
     c.asset,
     amount,
     'deposit',
@@ -91,7 +94,7 @@ export function withdraw(state: EngineState, c: Of<'withdraw'>): EngineEvent[] |
     );
   }
   const transfer = state.ledger.transfer(
-    LedgerAccounts.wallet(account.id),
+    account.walletKey,
     LedgerAccounts.external,
     c.asset,
     amount,
@@ -183,7 +186,7 @@ export function adjustIsolatedMargin(
   const amount = units(c.amount, scale, 'amount', 'invalid_amount', 'any');
   if (isRejection(amount)) return amount;
   if (amount === 0n) return reject('invalid_amount', 'amount must not be zero');
-  const wallet = LedgerAccounts.wallet(account.id);
+  const wallet = account.walletKey;
   const isolated = LedgerAccounts.isolated(account.id, c.symbol, c.positionSide);
   if (amount > 0n) {
     const figures = crossFigures(state, account, asset);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Ledger } from '../ledger/index.js';
+import { Ledger, LedgerAccounts } from '../ledger/index.js';
 import { assert } from '../numbers/index.js';
 import {
   adjustIsolatedMargin,
@@ -166,6 +166,7 @@ export class Engine {
     for (const a of c.accounts) {
       const account: AccountState = {
         id: a.id,
+        walletKey: LedgerAccounts.wallet(a.id),
         positionMode: a.positionMode,
         settings: new Map(
           a.settings.map((s): [string, SymbolSettings] => [

@@ -198,7 +198,7 @@ function applySide(
 ): void {
   const { account, trade } = plan;
   const asset = instrument.spec.asset;
-  const wallet = LedgerAccounts.wallet(account.id);
+  const wallet = account.walletKey;
   const isolatedAccount = LedgerAccounts.isolated(account.id, symbol, trade.positionSide);
   const isolated = plan.settings.marginMode === 'isolated';
   const pnlAccount = isolated ? isolatedAccount : wallet;
@@ -241,8 +241,11 @@ function applySide(
   const holdsSymbol = (['BOTH', 'LONG', 'SHORT'] as const).some((leg) =>
     account.positions.has(positionKey(symbol, leg)),
   );
-  if (holdsSymbol) instrument.holders.add(account.id);
-  else instrument.holders.delete(account.id);
+  if (holdsSymbol !== instrument.holders.has(account.id)) {
+    if (holdsSymbol) instrument.holders.add(account.id);
+    else instrument.holders.delete(account.id);
+    instrument.holdersSorted = null;
+  }
   events.push({
     type: 'PositionChanged',
     accountId: account.id,
@@ -269,7 +272,7 @@ function applySide(
 }
 
 function chargeFee(state: EngineState, plan: SidePlan, asset: string, events: EngineEvent[]): void {
-  const wallet = LedgerAccounts.wallet(plan.account.id);
+  const wallet = plan.account.walletKey;
   const t = state.ledger.settle(
     wallet,
     LedgerAccounts.fees,

@@ -1,5 +1,5 @@
 import { LedgerAccounts } from '../ledger/index.js';
-import { divide, pow10, Rational } from '../numbers/index.js';
+import { assert, divide, pow10, Rational } from '../numbers/index.js';
 import { fundingIntervalMs, fundingRateFor, limitRate } from '../prices/index.js';
 import { FINE_DIGITS, type PriceState } from './priceLayer.js';
 import { averagePremiumOf, checkPricesAvailable, firstTierMmr } from './prices.js';
@@ -7,7 +7,7 @@ import { refreshNegativeFlag } from './accounts.js';
 import type { Command, Rejection } from './commands.js';
 import type { EngineEvent } from './events.js';
 import { isRejection, reject, units } from './parse.js';
-import { RATE_SCALE, type EngineState, type InstrumentState } from './state.js';
+import { RATE_SCALE, type AccountState, type EngineState, type InstrumentState } from './state.js';
 
 type Of<T extends Command['type']> = Extract<Command, { type: T }>;
 
@@ -38,32 +38,24 @@ export function fundingTick(state: EngineState, c: Of<'fundingTick'>): EngineEve
   }
   const asset = instrument.spec.asset;
   const events: EngineEvent[] = [];
-  const payments: { from: string; to: string; amount: bigint }[] = [];
-  const receipts: { from: string; to: string; amount: bigint }[] = [];
-  const holders = [...instrument.holders].sort();
-  for (const accountId of holders) {
+  // Payers first, then receivers, so the pool never lends; one pass collects both, in sorted account order.
+  const payments: Movement[] = [];
+  const receipts: Movement[] = [];
+  const holders = (instrument.holdersSorted ??= [...instrument.holders].sort());
+  const magnitude = rate < 0n ? -rate : rate;
+  for (const accountId of rate === 0n ? [] : holders) {
     const account = state.accounts.get(accountId);
-    if (account === undefined) continue;
+    assert(account !== undefined, `holder ${accountId} exists`);
     const isolated = account.settings.get(c.symbol)?.marginMode === 'isolated';
     for (const position of account.positions.values()) {
-      if (position.symbol !== c.symbol || rate === 0n) continue;
-      const exact = position.qty * mark * (rate < 0n ? -rate : rate);
-      const pays = (position.sign === 1n) === rate > 0n;
+      if (position.symbol !== c.symbol) continue;
+      const exact = position.qty * mark * magnitude;
       const margin = isolated
         ? LedgerAccounts.isolated(account.id, c.symbol, position.positionSide)
-        : LedgerAccounts.wallet(account.id);
-      if (pays)
-        payments.push({
-          from: margin,
-          to: LedgerAccounts.fundingPool,
-          amount: divide(exact, RATE_ONE, 'ceil'),
-        });
-      else
-        receipts.push({
-          from: LedgerAccounts.fundingPool,
-          to: margin,
-          amount: divide(exact, RATE_ONE, 'floor'),
-        });
+        : account.walletKey;
+      if ((position.sign === 1n) === rate > 0n)
+        payments.push({ account, ledgerAccount: margin, amount: divide(exact, RATE_ONE, 'ceil') });
+      else receipts.push({ account, ledgerAccount: margin, amount: divide(exact, RATE_ONE, 'floor') });
     }
   }
   let paid = 0n;
@@ -71,23 +63,31 @@ export function fundingTick(state: EngineState, c: Of<'fundingTick'>): EngineEve
   for (const p of payments) {
     if (p.amount === 0n) continue;
     paid += p.amount;
-    events.push({
-      type: 'Transfer',
-      transfer: state.ledger.transfer(p.from, p.to, asset, p.amount, 'funding paid'),
-    });
+    const transfer = state.ledger.transfer(
+      p.ledgerAccount,
+      LedgerAccounts.fundingPool,
+      asset,
+      p.amount,
+      'funding paid',
+    );
+    events.push({ type: 'Transfer', transfer });
   }
   for (const r of receipts) {
     if (r.amount === 0n) continue;
     received += r.amount;
-    events.push({
-      type: 'Transfer',
-      transfer: state.ledger.transfer(r.from, r.to, asset, r.amount, 'funding received'),
-    });
+    const transfer = state.ledger.transfer(
+      LedgerAccounts.fundingPool,
+      r.ledgerAccount,
+      asset,
+      r.amount,
+      'funding received',
+    );
+    events.push({ type: 'Transfer', transfer });
   }
-  for (const accountId of holders) {
-    const account = state.accounts.get(accountId);
-    if (account !== undefined) events.push(...refreshNegativeFlag(state, account));
-  }
+  // Only a payer can turn negative, and only a flagged receiver can stop being negative.
+  for (const p of payments) events.push(...refreshNegativeFlag(state, p.account));
+  for (const r of receipts)
+    if (r.account.negativeBalance) events.push(...refreshNegativeFlag(state, r.account));
   events.push({
     type: 'FundingPaid',
     symbol: c.symbol,
@@ -97,6 +97,13 @@ export function fundingTick(state: EngineState, c: Of<'fundingTick'>): EngineEve
     ...(instrument.prices === null ? {} : { limit, fundingTimeMs }),
   });
   return events;
+}
+
+/** One funding payment or receipt, collected before any money moves. */
+interface Movement {
+  readonly account: AccountState;
+  readonly ledgerAccount: string;
+  readonly amount: bigint;
 }
 
 interface RatePlan {

@@ -110,6 +110,7 @@ export function buildInstrument(spec: InstrumentSpec, assetScale: number): Instr
     longOpenInterest: 0n,
     shortOpenInterest: 0n,
     holders: new Set(),
+    holdersSorted: null,
   };
 }
 

@@ -1,4 +1,3 @@
-import { LedgerAccounts } from '../ledger/index.js';
 import { maintenanceOf } from '../margin/index.js';
 import { assert, divide } from '../numbers/index.js';
 import { settingsOf } from './settings.js';
@@ -55,8 +54,7 @@ export function crossFigures(
   asset: string,
   hypothesis?: Hypothesis,
 ): CrossFigures {
-  const wallet =
-    state.ledger.balance(LedgerAccounts.wallet(account.id), asset) + (hypothesis?.walletDelta ?? 0n);
+  const wallet = state.ledger.balance(account.walletKey, asset) + (hypothesis?.walletDelta ?? 0n);
   let equity = wallet;
   let maintenanceRate = 0n;
   let initialMargin = (hypothesis?.extraReserve ?? 0n) - (hypothesis?.releasedReserve ?? 0n);

@@ -45,6 +45,8 @@ export interface InstrumentState {
   readonly prices: PriceState | null;
   /** Accounts holding a position in this symbol (derived; rebuilt on restore, not hashed). */
   readonly holders: Set<string>;
+  /** `holders` sorted, the deterministic order funding pays in; null when the set changed since (derived). */
+  holdersSorted: string[] | null;
 }
 
 export interface PositionState {
@@ -78,6 +80,8 @@ export interface SymbolSettings {
 
 export interface AccountState {
   readonly id: string;
+  /** The cross wallet's ledger name (derived, built once: hot paths reuse the string and its hash). */
+  readonly walletKey: string;
   positionMode: PositionMode;
   readonly settings: Map<string, SymbolSettings>;
   /** Keyed by `${symbol}/${positionSide}`. */
