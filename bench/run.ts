@@ -3,7 +3,10 @@
  * 2024-10-24 tiers, timed on three paths — the fixed-point kernel, the general exact Rational path and a
  * decimal.js baseline — for (1) the margin check and (2) maintenance margin + liquidation price. Every result
  * is checked across the paths (untimed) and the timed passes' counts are checked too; any disagreement
- * exits non-zero. Prints a table only; writes no files.
+ * exits non-zero. Then (3) the engine: fills per second in memory, durable commands per second with the SQLite
+ * journal and the same fills on a naive decimal.js object engine (bench/engine.ts; its temporary journals are
+ * deleted), then (4) mark-price updates per second for each venue's price rules and (5) one funding settlement
+ * over 1,000,000 positions (bench/prices.ts). Prints tables only.
  */
 import { cpus } from 'node:os';
 import {
@@ -30,6 +33,8 @@ import {
 } from '../src/index.js';
 import { Decimal } from 'decimal.js';
 import * as dec from './decimalEngine.js';
+import { benchEngine, formatEngineSection } from './engine.js';
+import { benchPrices, formatPriceSection } from './prices.js';
 import {
   buildPopulation,
   calcRequestText,
@@ -395,8 +400,9 @@ function table(title: string, rows: readonly Measurement[], baselineNs: number):
 
 // ---------------------------------------------------------------------------------------------------------
 
+const started = process.hrtime.bigint();
+
 function main(): number {
-  const started = process.hrtime.bigint();
   const population = buildPopulation({
     seed: SEED,
     size: POPULATION,
@@ -639,8 +645,25 @@ function main(): number {
   console.log(
     `\nTarget (issue): exact margin-check path ≥ ${REFERENCE.targetSpeedup}× the decimal.js baseline: kernel ${speedup.toFixed(2)}× → ${speedup >= REFERENCE.targetSpeedup ? 'PASS' : 'FAIL'}`,
   );
-  console.log(`total ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)} s`);
   return 0;
 }
 
-process.exitCode = main();
+/** Section 3; non-zero when a correctness check failed (targets missed are reported, not an error). */
+async function engineSection(): Promise<number> {
+  const result = await benchEngine();
+  for (const line of formatEngineSection(result)) console.log(line);
+  return result.failures.length > 0 ? 1 : 0;
+}
+
+/** Sections 4 and 5; non-zero when a correctness check failed. */
+function priceSection(): number {
+  const result = benchPrices();
+  for (const line of formatPriceSection(result)) console.log(line);
+  return result.failures.length > 0 ? 1 : 0;
+}
+
+const marginCode = main();
+const engineCode = await engineSection();
+const priceCode = priceSection();
+console.log(`total ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)} s`);
+process.exitCode = [marginCode, engineCode, priceCode].find((code) => code !== 0) ?? 0;

@@ -41,11 +41,9 @@ export function fundingTick(state: EngineState, c: Of<'fundingTick'>): EngineEve
   // Payers first, then receivers, so the pool never lends; one pass collects both, in sorted account order.
   const payments: Movement[] = [];
   const receipts: Movement[] = [];
-  const holders = (instrument.holdersSorted ??= [...instrument.holders].sort());
+  const holders = (instrument.holdersSorted ??= sortedHolders(state, instrument));
   const magnitude = rate < 0n ? -rate : rate;
-  for (const accountId of rate === 0n ? [] : holders) {
-    const account = state.accounts.get(accountId);
-    assert(account !== undefined, `holder ${accountId} exists`);
+  for (const account of rate === 0n ? [] : holders) {
     const isolated = account.settings.get(c.symbol)?.marginMode === 'isolated';
     for (const position of account.positions.values()) {
       if (position.symbol !== c.symbol) continue;
@@ -97,6 +95,14 @@ export function fundingTick(state: EngineState, c: Of<'fundingTick'>): EngineEve
     ...(instrument.prices === null ? {} : { limit, fundingTimeMs }),
   });
   return events;
+}
+
+function sortedHolders(state: EngineState, instrument: InstrumentState): AccountState[] {
+  return [...instrument.holders].sort().map((id) => {
+    const account = state.accounts.get(id);
+    assert(account !== undefined, `holder ${id} exists`);
+    return account;
+  });
 }
 
 /** One funding payment or receipt, collected before any money moves. */

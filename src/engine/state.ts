@@ -45,8 +45,8 @@ export interface InstrumentState {
   readonly prices: PriceState | null;
   /** Accounts holding a position in this symbol (derived; rebuilt on restore, not hashed). */
   readonly holders: Set<string>;
-  /** `holders` sorted, the deterministic order funding pays in; null when the set changed since (derived). */
-  holdersSorted: string[] | null;
+  /** The holders' accounts sorted by id, the deterministic order funding pays in; null when `holders` changed. */
+  holdersSorted: AccountState[] | null;
 }
 
 export interface PositionState {

@@ -1,0 +1,590 @@
+/**
+ * Engine throughput (issue 3): fills applied per second by `Engine.apply` in memory, durable commands per second
+ * through `DurableEngine.submit` with the SQLite journal (synchronous = FULL, batches of 1,000), and the same fills
+ * on a naive decimal.js object engine (bench/decimalLedger.ts), as ratios. The workload (bench/fillWorkload.ts) is
+ * seeded and generated before any clock starts; every repetition runs on a fresh engine whose set-up is untimed.
+ * Outcomes are checked afterwards (untimed): every repetition must accept and reject exactly what the workload's
+ * generator saw, the durable engine must end at the in-memory engine's state hash, and the decimal.js engine's
+ * final balances and positions are compared with Bulwark's. Prints nothing; bench/run.ts formats the result.
+ */
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  DurableEngine,
+  Engine,
+  LedgerAccounts,
+  openSqliteJournal,
+  positionKey,
+  type Command,
+  type EngineState,
+} from '../src/index.js';
+import { D, DecimalLedger } from './decimalLedger.js';
+import { ASSET, ASSET_SCALE, buildFillWorkload, type FillKind, type FillWorkload } from './fillWorkload.js';
+import { benchJournal } from './journal.js';
+
+/** 1,234,567 */
+const grouped = (value: number, digits = 0): string =>
+  value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+export interface EngineBenchOptions {
+  readonly seed: number;
+  readonly accounts: number;
+  readonly fills: number;
+  /** Commands per `DurableEngine.submit` (one journal transaction, one fsync). */
+  readonly batch: number;
+  readonly memoryReps: number;
+  readonly durableReps: number;
+  readonly decimalReps: number;
+  /** Fills applied on a throw-away engine before the in-memory repetitions. */
+  readonly memoryWarmupFills: number;
+  /** Batches submitted on a throw-away journal before the durable repetitions. */
+  readonly durableWarmupBatches: number;
+  /** Also run bench/journal.ts (raw journal appends) for reference. */
+  readonly journalReference: boolean;
+}
+
+export const ENGINE_BENCH_DEFAULTS: EngineBenchOptions = {
+  seed: 0x0b17_0303,
+  accounts: 1_000,
+  fills: 300_000,
+  batch: 1_000,
+  memoryReps: 5,
+  durableReps: 3,
+  decimalReps: 3,
+  memoryWarmupFills: 100_000,
+  durableWarmupBatches: 30,
+  journalReference: true,
+};
+
+/** Issue 3's targets. */
+export const ENGINE_TARGETS = { memoryFillsPerSecond: 200_000, durableCommandsPerSecond: 50_000 } as const;
+
+export interface RateMeasurement {
+  readonly name: string;
+  /** Commands per repetition. */
+  readonly ops: number;
+  /** Per repetition, ascending. */
+  readonly samples: readonly number[];
+  readonly medianPerSecond: number;
+  readonly minPerSecond: number;
+  readonly maxPerSecond: number;
+  /** Commands the path accepted (the same in every repetition, or the run fails). */
+  readonly accepted: number;
+  /** Rejections by code. */
+  readonly rejections: Readonly<Record<string, number>>;
+}
+
+export interface WorkloadSummary {
+  readonly seed: number;
+  readonly accounts: number;
+  readonly setupCommands: number;
+  readonly fills: number;
+  readonly instruments: readonly {
+    readonly symbol: string;
+    readonly tick: string;
+    readonly tiers: number;
+    readonly mark: string;
+    readonly fills: number;
+  }[];
+  readonly kinds: Readonly<Record<FillKind, number>>;
+  readonly againstOrders: number;
+  readonly restingOrders: number;
+  readonly isolatedAccounts: number;
+  readonly partlyIsolatedAccounts: number;
+  readonly meanNotional: number;
+  readonly meanPayloadBytes: number;
+  readonly generationMs: number;
+}
+
+export interface Agreement {
+  /** Fills with the same outcome (applied, or rejected with the same code) on both engines. */
+  readonly sameOutcome: number;
+  readonly differentOutcome: number;
+  readonly accounts: number;
+  /** Accounts whose wallet and isolated margins are within 1e-8 of Bulwark's. */
+  readonly balancesWithin: number;
+  /** Largest wallet or isolated margin difference, in the asset (decimal string). */
+  readonly maxBalanceDifference: string;
+  /** Accounts whose every position (size and cost) is identical. */
+  readonly positionsSame: number;
+  /** Non-zero isolated margins among the balances compared. */
+  readonly isolatedBalances: number;
+  readonly examples: readonly string[];
+}
+
+export interface EngineBenchResult {
+  readonly options: EngineBenchOptions;
+  readonly workload: WorkloadSummary;
+  readonly memory: RateMeasurement;
+  readonly durable: RateMeasurement & {
+    readonly batch: number;
+    readonly journalMode: string;
+    /** SQLite's synchronous level on the journal connection (2 = FULL). */
+    readonly synchronous: number;
+    /** Size of the database and its WAL after a repetition. */
+    readonly journalBytes: number;
+    readonly stateHashMatches: boolean;
+  };
+  readonly decimal: RateMeasurement;
+  /** bench/journal.ts: raw appends of ~200-byte payloads, no engine. */
+  readonly journalAppend: { readonly commandsPerSecond: number; readonly batch: number } | null;
+  readonly agreement: Agreement;
+  readonly targets: typeof ENGINE_TARGETS;
+  /** Correctness problems (outcomes that differ between runs, hashes that differ); empty when all is well. */
+  readonly failures: readonly string[];
+  readonly totalMs: number;
+  /** The machine's 1-minute load average before and after the section, and its CPU count (a busy machine reads slow). */
+  readonly load: { readonly before: number; readonly after: number; readonly cpus: number };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+interface Run {
+  readonly ns: number;
+  /** Per fill: null when applied, else the rejection code. */
+  readonly outcomes: readonly (string | null)[];
+}
+
+function median(sorted: readonly number[]): number {
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+function rate(name: string, ops: number, runs: readonly Run[]): RateMeasurement {
+  const samples = runs.map((r) => (ops * 1e9) / r.ns).sort((a, b) => a - b);
+  const first = runs[0]?.outcomes ?? [];
+  const rejections: Record<string, number> = {};
+  let accepted = 0;
+  for (const outcome of first) {
+    if (outcome === null) accepted++;
+    else rejections[outcome] = (rejections[outcome] ?? 0) + 1;
+  }
+  return {
+    name,
+    ops,
+    samples,
+    medianPerSecond: median(samples),
+    minPerSecond: samples[0] ?? 0,
+    maxPerSecond: samples[samples.length - 1] ?? 0,
+    accepted,
+    rejections,
+  };
+}
+
+/** The first fills whose outcome differs from the generator's, as messages. */
+function outcomeDifferences(
+  path: string,
+  outcomes: readonly (string | null)[],
+  expected: readonly (string | null)[],
+): string[] {
+  const messages: string[] = [];
+  let count = 0;
+  for (const [i, outcome] of outcomes.entries()) {
+    if (outcome === expected[i]) continue;
+    if (count++ < 5)
+      messages.push(
+        `${path}: fill ${i + 1} ${outcome ?? 'applied'}, the generator saw ${expected[i] ?? 'applied'}`,
+      );
+  }
+  if (count > 5) messages.push(`${path}: ${count} fills in all differ from the generator's outcomes`);
+  return messages;
+}
+
+function applySetup(apply: (c: Command) => { ok: boolean }, setup: readonly Command[], path: string): void {
+  for (const command of setup) {
+    if (!apply(command).ok)
+      throw new Error(`${path}: set-up command ${command.seq} (${command.type}) rejected`);
+  }
+}
+
+function runMemory(w: FillWorkload, fills: readonly Command[]): { run: Run; engine: Engine } {
+  const engine = Engine.create();
+  applySetup((c) => engine.apply(c), w.setup, 'Engine.apply');
+  const outcomes = new Array<string | null>(fills.length);
+  const start = process.hrtime.bigint();
+  let i = 0;
+  for (const command of fills) {
+    const result = engine.apply(command);
+    outcomes[i++] = result.ok ? null : result.code;
+  }
+  const ns = Number(process.hrtime.bigint() - start);
+  return { run: { ns, outcomes }, engine };
+}
+
+function runDecimal(w: FillWorkload): { run: Run; ledger: DecimalLedger } {
+  const ledger = new DecimalLedger();
+  applySetup((c) => ledger.apply(c), w.setup, 'decimal.js');
+  const fills = w.fills;
+  const outcomes = new Array<string | null>(fills.length);
+  const start = process.hrtime.bigint();
+  let i = 0;
+  for (const command of fills) {
+    const result = ledger.apply(command);
+    outcomes[i++] = result.ok ? null : result.code;
+  }
+  const ns = Number(process.hrtime.bigint() - start);
+  return { run: { ns, outcomes }, ledger };
+}
+
+function batchesOf(commands: readonly Command[], size: number): Command[][] {
+  const batches: Command[][] = [];
+  for (let i = 0; i < commands.length; i += size) batches.push(commands.slice(i, i + size));
+  return batches;
+}
+
+interface DurableRun extends Run {
+  readonly stateHash: string;
+  readonly journalMode: string;
+  readonly synchronous: number;
+  readonly journalBytes: number;
+}
+
+/** One repetition on a fresh temporary FULL-sync journal: set-up submitted untimed, then the fill batches timed. */
+async function runDurable(
+  setupBatches: readonly Command[][],
+  fillBatches: readonly Command[][],
+): Promise<DurableRun> {
+  const dir = mkdtempSync(join(tmpdir(), 'bulwark-bench-engine-'));
+  try {
+    const path = join(dir, 'journal.db');
+    const journal = openSqliteJournal(path, { synchronous: 'full' });
+    try {
+      const settings = journal.storageSettings();
+      const engine = await DurableEngine.open(journal);
+      for (const batch of setupBatches) {
+        const results = await engine.submit(batch);
+        if (results.some((r) => !r.ok)) throw new Error('DurableEngine: a set-up command was rejected');
+      }
+      const outcomes: (string | null)[] = [];
+      const start = process.hrtime.bigint();
+      for (const batch of fillBatches) {
+        const results = await engine.submit(batch);
+        for (const result of results) outcomes.push(result.ok ? null : result.code);
+      }
+      const ns = Number(process.hrtime.bigint() - start);
+      const size = (file: string): number => {
+        try {
+          return statSync(file).size;
+        } catch {
+          return 0;
+        }
+      };
+      return {
+        ns,
+        outcomes,
+        stateHash: engine.stateHash(),
+        journalMode: settings.journalMode,
+        synchronous: settings.synchronous,
+        journalBytes: size(path) + size(`${path}-wal`),
+      };
+    } finally {
+      await journal.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Agreement of the decimal.js engine with Bulwark (untimed).
+
+const UNIT = new D(10).pow(ASSET_SCALE);
+
+/** A decimal.js amount in the asset's units (exact: every booked amount is rounded to the asset's scale). */
+function unitsOf(value: InstanceType<typeof D>): bigint {
+  return BigInt(value.mul(UNIT).toFixed(0, D.ROUND_HALF_EVEN));
+}
+
+function compareStates(
+  w: FillWorkload,
+  state: Readonly<EngineState>,
+  ledger: DecimalLedger,
+  bulwarkOutcomes: readonly (string | null)[],
+  decimalOutcomes: readonly (string | null)[],
+): Agreement {
+  const examples: string[] = [];
+  const note = (message: string): void => {
+    if (examples.length < 5) examples.push(message);
+  };
+  let sameOutcome = 0;
+  for (const [i, outcome] of bulwarkOutcomes.entries()) {
+    if (decimalOutcomes[i] === outcome) sameOutcome++;
+    else
+      note(`fill ${i + 1}: Bulwark ${outcome ?? 'applied'}, decimal.js ${decimalOutcomes[i] ?? 'applied'}`);
+  }
+  let balancesWithin = 0;
+  let positionsSame = 0;
+  let maxDifference = 0n;
+  let isolatedBalances = 0;
+  const abs = (x: bigint): bigint => (x < 0n ? -x : x);
+  for (const accountId of w.accounts) {
+    const account = state.accounts.get(accountId);
+    const dec = ledger.accounts.get(accountId);
+    if (account === undefined || dec === undefined) {
+      note(`${accountId} missing`);
+      continue;
+    }
+    const pairs: [string, bigint, bigint][] = [
+      ['wallet', state.ledger.balance(LedgerAccounts.wallet(accountId), ASSET), unitsOf(dec.wallet)],
+    ];
+    let positionsMatch = true;
+    for (const plan of w.instruments) {
+      const symbol = plan.symbol;
+      const isolated = state.ledger.balance(LedgerAccounts.isolated(accountId, symbol, 'BOTH'), ASSET);
+      if (isolated !== 0n) isolatedBalances++;
+      pairs.push([`isolated ${symbol}`, isolated, unitsOf(dec.isolatedMargin.get(symbol) ?? new D(0))]);
+      const p = account.positions.get(positionKey(symbol, 'BOTH'));
+      const q = dec.positions.get(symbol);
+      const bulwarkQty = p === undefined ? 0n : p.sign * p.qty;
+      const decQty = q === undefined ? 0n : BigInt(q.qty.mul(1_000).toFixed(0));
+      const bulwarkCost = p?.entryValue ?? 0n;
+      const decCost = q === undefined ? 0n : unitsOf(q.cost);
+      if (bulwarkQty !== decQty || bulwarkCost !== decCost) {
+        positionsMatch = false;
+        note(
+          `${accountId} ${symbol}: Bulwark ${bulwarkQty} lots cost ${bulwarkCost}, decimal.js ${decQty} lots cost ${decCost} (1e-8 USDT)`,
+        );
+      }
+    }
+    let within = true;
+    for (const [what, bulwark, decimal] of pairs) {
+      const difference = abs(bulwark - decimal);
+      if (difference > maxDifference) maxDifference = difference;
+      if (difference > 1n) {
+        within = false;
+        note(`${accountId} ${what}: Bulwark ${bulwark}, decimal.js ${decimal} (1e-8 USDT)`);
+      }
+    }
+    if (within) balancesWithin++;
+    if (positionsMatch) positionsSame++;
+  }
+  return {
+    sameOutcome,
+    differentOutcome: bulwarkOutcomes.length - sameOutcome,
+    accounts: w.accounts.length,
+    balancesWithin,
+    maxBalanceDifference: new D(maxDifference.toString()).div(UNIT).toFixed(),
+    positionsSame,
+    isolatedBalances,
+    examples,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+/** Runs the engine benchmark; prints nothing. */
+export async function benchEngine(overrides: Partial<EngineBenchOptions> = {}): Promise<EngineBenchResult> {
+  const started = process.hrtime.bigint();
+  const loadBefore = loadavg()[0] ?? 0;
+  const options: EngineBenchOptions = { ...ENGINE_BENCH_DEFAULTS, ...overrides };
+  const failures: string[] = [];
+
+  // Untimed: the workload, and the batches the durable engine submits.
+  const w = buildFillWorkload({ seed: options.seed, accounts: options.accounts, fills: options.fills });
+  const n = w.fills.length;
+  const setupBatches = batchesOf(w.setup, options.batch);
+  const fillBatches = batchesOf(w.fills, options.batch);
+
+  // 1. In memory: warm-up on a throw-away engine, then fresh engines.
+  runMemory(w, w.fills.slice(0, options.memoryWarmupFills));
+  const memoryRuns: Run[] = [];
+  let lastEngine: Engine | null = null;
+  for (let rep = 0; rep < options.memoryReps; rep++) {
+    const { run, engine } = runMemory(w, w.fills);
+    memoryRuns.push(run);
+    lastEngine = engine;
+    failures.push(...outcomeDifferences(`Engine.apply rep ${rep + 1}`, run.outcomes, w.expected));
+  }
+  if (lastEngine === null) throw new Error('memoryReps must be at least 1');
+  const memoryHash = lastEngine.stateHash();
+
+  // 2. Durable: warm-up on a throw-away journal, then a fresh journal per repetition.
+  await runDurable(setupBatches, fillBatches.slice(0, options.durableWarmupBatches));
+  const durableRuns: DurableRun[] = [];
+  for (let rep = 0; rep < options.durableReps; rep++) {
+    const run = await runDurable(setupBatches, fillBatches);
+    durableRuns.push(run);
+    failures.push(...outcomeDifferences(`DurableEngine.submit rep ${rep + 1}`, run.outcomes, w.expected));
+    if (run.stateHash !== memoryHash)
+      failures.push(
+        `DurableEngine rep ${rep + 1} ended at state hash ${run.stateHash}, in memory ${memoryHash}`,
+      );
+  }
+  const lastDurable = durableRuns[durableRuns.length - 1];
+  if (lastDurable === undefined) throw new Error('durableReps must be at least 1');
+
+  // 3. decimal.js: the first (untimed) run is the warm-up and the agreement check.
+  const check = runDecimal(w);
+  const memoryOutcomes = memoryRuns[0]?.outcomes ?? [];
+  const agreement = compareStates(w, lastEngine.view, check.ledger, memoryOutcomes, check.run.outcomes);
+  const decimalRuns: Run[] = [];
+  for (let rep = 0; rep < options.decimalReps; rep++) {
+    const { run } = runDecimal(w);
+    decimalRuns.push(run);
+    if (run.outcomes.some((o, i) => o !== check.run.outcomes[i]))
+      failures.push(`decimal.js rep ${rep + 1}: outcomes differ from its first run`);
+  }
+
+  // Reference: the colleague's raw journal append benchmark.
+  const journalAppend = options.journalReference ? await benchJournal() : null;
+
+  const workload: WorkloadSummary = {
+    seed: w.seed,
+    accounts: w.accounts.length,
+    setupCommands: w.setup.length,
+    fills: n,
+    instruments: w.instruments.map((i) => ({
+      symbol: i.symbol,
+      tick: new D(10).pow(-i.priceScale).toFixed(),
+      tiers: i.tiers.length,
+      mark: new D(i.markTicks.toString()).div(new D(10).pow(i.priceScale)).toFixed(),
+      fills: w.stats.bySymbol[i.symbol] ?? 0,
+    })),
+    kinds: w.stats.kinds,
+    againstOrders: w.stats.againstOrders,
+    restingOrders: w.stats.restingOrders,
+    isolatedAccounts: w.stats.isolatedAccounts,
+    partlyIsolatedAccounts: w.stats.partlyIsolatedAccounts,
+    meanNotional: w.stats.meanNotional,
+    meanPayloadBytes: w.stats.payloadBytes / n,
+    generationMs: w.stats.generationMs,
+  };
+  return {
+    options,
+    workload,
+    memory: rate('Bulwark Engine.apply (in memory)', n, memoryRuns),
+    durable: {
+      ...rate(
+        `Bulwark DurableEngine.submit (SQLite, FULL, batches of ${grouped(options.batch)})`,
+        n,
+        durableRuns,
+      ),
+      batch: options.batch,
+      journalMode: lastDurable.journalMode,
+      synchronous: lastDurable.synchronous,
+      journalBytes: lastDurable.journalBytes,
+      stateHashMatches: durableRuns.every((r) => r.stateHash === memoryHash),
+    },
+    decimal: rate('decimal.js object engine (naive baseline)', n, decimalRuns),
+    journalAppend,
+    agreement,
+    targets: ENGINE_TARGETS,
+    failures,
+    totalMs: Number(process.hrtime.bigint() - started) / 1e6,
+    load: { before: loadBefore, after: loadavg()[0] ?? 0, cpus: availableParallelism() },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Formatting (for bench/run.ts; returns lines, prints nothing).
+
+const percent = (part: number, whole: number): string => `${((100 * part) / whole).toFixed(1)} %`;
+
+function perSecond(value: number): string {
+  if (value >= 1e6) return `${(value / 1e6).toFixed(2)} M/s`;
+  if (value >= 1e3) return `${(value / 1e3).toFixed(1)} k/s`;
+  return `${value.toFixed(0)} /s`;
+}
+
+function rejectionText(m: RateMeasurement): string {
+  const entries = Object.entries(m.rejections).sort((a, b) => b[1] - a[1]);
+  return entries.length === 0
+    ? 'none'
+    : entries.map(([code, count]) => `${code} ${grouped(count)}`).join(', ');
+}
+
+/** Section 3 of `npm run bench` as lines of text. */
+export function formatEngineSection(r: EngineBenchResult): string[] {
+  const w = r.workload;
+  const n = w.fills;
+  const lines: string[] = [];
+  const o = r.options;
+  lines.push(
+    `\n3. Engine: fills — ${grouped(n)} fill commands between ${grouped(w.accounts)} accounts (one op = one fill; ` +
+      `median of fresh-engine repetitions: ${o.memoryReps} in memory, ${o.durableReps} durable, ${o.decimalReps} decimal.js; warm-up first)`,
+  );
+  lines.push(
+    `workload (seed 0x${w.seed.toString(16)}, generated before timing in ${(w.generationMs / 1e3).toFixed(1)} s): ` +
+      `USDT at 1e-8; ${w.instruments
+        .map((i) => `${i.symbol} tick ${i.tick} (${i.tiers} tiers, mark ${i.mark})`)
+        .join(', ')}; lot 0.001; Binance 2024-10-24 brackets; maker 0.02 % / taker 0.05 %`,
+  );
+  lines.push(
+    `  set-up (untimed): ${grouped(w.setupCommands)} commands: accounts, deposits 2k–2M USDT, leverage 5–50×, ` +
+      `${w.isolatedAccounts} accounts isolated on every symbol + ${w.partlyIsolatedAccounts} on one, ${w.restingOrders} resting orders`,
+  );
+  const k = w.kinds;
+  lines.push(
+    `  fills: ${w.instruments.map((i) => `${i.symbol} ${percent(i.fills, n)}`).join(' / ')}; the taker opens ` +
+      `${percent(k.open, n)}, adds ${percent(k.add, n)}, reduces ${percent(k.reduce, n)}, closes ${percent(k.close, n)}, ` +
+      `flips ${percent(k.flip, n)}; ${grouped(w.againstOrders)} execute a resting order; mean notional ` +
+      `${grouped(w.meanNotional)} USDT; ≈ ${w.meanPayloadBytes.toFixed(0)} B of JSON per command`,
+  );
+
+  const rows = [r.memory, r.durable, r.decimal];
+  const baseline = r.decimal.medianPerSecond;
+  const header = ['path', 'fills/s (median)', 'min – max', 'µs/fill', 'accepted', 'vs decimal.js'];
+  const cells = rows.map((m) => [
+    m.name,
+    grouped(m.medianPerSecond),
+    `${perSecond(m.minPerSecond)} – ${perSecond(m.maxPerSecond)}`,
+    (1e6 / m.medianPerSecond).toFixed(2),
+    `${grouped(m.accepted)} / ${grouped(m.ops)}`,
+    `${(m.medianPerSecond / baseline).toFixed(2)}×`,
+  ]);
+  const widths = header.map((h, c) => Math.max(h.length, ...cells.map((l) => (l[c] ?? '').length)));
+  const row = (line: readonly string[]): string =>
+    line.map((cell, c) => (c === 0 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0))).join('  ');
+  lines.push(row(header));
+  lines.push(widths.map((width) => '─'.repeat(width)).join('  '));
+  for (const line of cells) lines.push(row(line));
+
+  const d = r.durable;
+  const journalUs = 1e6 / d.medianPerSecond - 1e6 / r.memory.medianPerSecond;
+  lines.push(
+    `   durable = journal + apply, end to end: JSON.stringify, hash chain and one SQLite transaction per batch ` +
+      `(journal_mode ${d.journalMode}, synchronous ${d.synchronous === 2 ? 'FULL' : String(d.synchronous)}), then Engine.apply; ` +
+      `≈ ${journalUs.toFixed(2)} µs/command beyond applying; ${(d.journalBytes / 2 ** 20).toFixed(0)} MiB journal per repetition; ` +
+      `final state hash ${d.stateHashMatches ? '=' : '≠'} in-memory engine's`,
+  );
+  if (r.journalAppend !== null) {
+    lines.push(
+      `   reference, raw journal append (bench/journal.ts: 200,000 × ~200 B payloads, batches of ${grouped(r.journalAppend.batch)}, FULL, no engine): ` +
+        `${grouped(r.journalAppend.commandsPerSecond)} commands/s`,
+    );
+  }
+  for (const m of rows) {
+    const rejected = m.ops - m.accepted;
+    if (rejected > m.ops / 100)
+      lines.push(`   ${m.name}: ${percent(rejected, m.ops)} rejected: ${rejectionText(m)}`);
+  }
+  if (rows.every((m) => m.ops === m.accepted)) lines.push('   every fill was accepted on every path');
+  else lines.push(`   rejections (in memory): ${rejectionText(r.memory)}`);
+
+  const a = r.agreement;
+  lines.push(
+    `agreement with decimal.js (untimed): ${grouped(a.sameOutcome)} / ${grouped(n)} fills with the same outcome; ` +
+      `${a.balancesWithin} / ${a.accounts} accounts with wallet and isolated margins within 1e-8 (max difference ` +
+      `${a.maxBalanceDifference} USDT); ${a.positionsSame} / ${a.accounts} with identical positions (size and cost); ${a.isolatedBalances} non-zero isolated margins among the balances`,
+  );
+  for (const example of a.examples) lines.push(`   ${example}`);
+  for (const failure of r.failures) lines.push(`   FAILURE: ${failure}`);
+
+  const t = r.targets;
+  const verdict = (value: number, target: number): string =>
+    `${grouped(value)} → ${value >= target ? 'PASS' : 'FAIL'}`;
+  lines.push(
+    `\nTarget (issue): ≥ ${grouped(t.memoryFillsPerSecond)} fills/s in memory: ${verdict(r.memory.medianPerSecond, t.memoryFillsPerSecond)}` +
+      ` (${(r.memory.medianPerSecond / baseline).toFixed(2)}× decimal.js)`,
+  );
+  lines.push(
+    `Target (issue): ≥ ${grouped(t.durableCommandsPerSecond)} durable commands/s: ${verdict(d.medianPerSecond, t.durableCommandsPerSecond)}` +
+      ` (${(d.medianPerSecond / baseline).toFixed(2)}× decimal.js in memory)`,
+  );
+  lines.push(
+    `engine section ${(r.totalMs / 1e3).toFixed(1)} s; 1-minute load average ${r.load.before.toFixed(2)} before, ` +
+      `${r.load.after.toFixed(2)} after, on ${r.load.cpus} CPUs (other work on the machine lowers every rate)`,
+  );
+  return lines;
+}
