@@ -10,18 +10,13 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  DurableEngine,
-  Engine,
-  LedgerAccounts,
-  openSqliteJournal,
-  positionKey,
-  type Command,
-  type EngineState,
-} from '../src/index.js';
+import { LedgerAccounts, positionKey, type Command, type Engine, type EngineState } from '../src/index.js';
+import { built } from './built.js';
 import { D, DecimalLedger } from './decimalLedger.js';
 import { ASSET, ASSET_SCALE, buildFillWorkload, type FillKind, type FillWorkload } from './fillWorkload.js';
 import { benchJournal } from './journal.js';
+
+const { DurableEngine, Engine: BuiltEngine, openSqliteJournal } = built;
 
 /** 1,234,567 */
 const grouped = (value: number, digits = 0): string =>
@@ -199,7 +194,7 @@ function applySetup(apply: (c: Command) => { ok: boolean }, setup: readonly Comm
 }
 
 function runMemory(w: FillWorkload, fills: readonly Command[]): { run: Run; engine: Engine } {
-  const engine = Engine.create();
+  const engine = BuiltEngine.create();
   applySetup((c) => engine.apply(c), w.setup, 'Engine.apply');
   const outcomes = new Array<string | null>(fills.length);
   const start = process.hrtime.bigint();
@@ -501,7 +496,7 @@ export function formatEngineSection(r: EngineBenchResult): string[] {
   const lines: string[] = [];
   const o = r.options;
   lines.push(
-    `\n3. Engine: fills — ${grouped(n)} fill commands between ${grouped(w.accounts)} accounts (one op = one fill; ` +
+    `\n3. Engine: fills — ${grouped(n)} fill commands between ${grouped(w.accounts)} accounts (the compiled dist/ build; one op = one fill; ` +
       `median of fresh-engine repetitions: ${o.memoryReps} in memory, ${o.durableReps} durable, ${o.decimalReps} decimal.js; warm-up first)`,
   );
   lines.push(

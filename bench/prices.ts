@@ -9,13 +9,13 @@
 import { loadavg } from 'node:os';
 import {
   checkInvariants,
-  Engine,
   LedgerAccounts,
   type Command,
   type EngineEvent,
   type TierInput,
 } from '../src/index.js';
 import { mulberry32 } from '../src/simulator/prng.js';
+import { built } from './built.js';
 
 const SEED = 0x0b17_0404;
 const SOURCES = ['binance', 'okx', 'coinbase', 'kraken'];
@@ -67,7 +67,7 @@ export interface PriceBenchResult {
 
 /** A sequencer over one engine: stamps seq and time. */
 class Feed {
-  readonly engine = Engine.create();
+  readonly engine = built.Engine.create();
   seq = 0;
   time = START_MS;
 

@@ -1,4 +1,4 @@
-import { LedgerAccounts } from '../ledger/index.js';
+import { LedgerAccounts, type Transfer } from '../ledger/index.js';
 import { tierIndexOf } from '../margin/index.js';
 import { divide, mulDiv } from '../numbers/index.js';
 import { refreshNegativeFlag } from './accounts.js';
@@ -85,7 +85,13 @@ function positionAfter(
   const remainingQty = existing.qty - trade.closeQty;
   if (remainingQty > 0n) {
     return {
-      after: { ...existing, qty: remainingQty, entryValue: existing.entryValue - closedEntry },
+      after: {
+        symbol: existing.symbol,
+        positionSide: existing.positionSide,
+        sign: existing.sign,
+        qty: remainingQty,
+        entryValue: existing.entryValue - closedEntry,
+      },
       realizedPnl,
     };
   }
@@ -189,6 +195,11 @@ function planSide(
   return plan;
 }
 
+/** The open interest a position adds on the side `sign` (qty units). */
+function openInterest(position: PositionState | null | undefined, sign: bigint): bigint {
+  return position?.sign === sign ? position.qty : 0n;
+}
+
 function applySide(
   state: EngineState,
   instrument: InstrumentState,
@@ -199,13 +210,15 @@ function applySide(
   const { account, trade } = plan;
   const asset = instrument.spec.asset;
   const wallet = account.walletKey;
-  const isolatedAccount = LedgerAccounts.isolated(account.id, symbol, trade.positionSide);
   const isolated = plan.settings.marginMode === 'isolated';
-  const pnlAccount = isolated ? isolatedAccount : wallet;
-  const transfer = (t: ReturnType<typeof state.ledger.settle>): void => {
+  // Built only when used: the name is a fresh string, and most fills are cross.
+  const isolatedAccount = isolated ? LedgerAccounts.isolated(account.id, symbol, trade.positionSide) : wallet;
+  const transfer = (t: Transfer | null): void => {
     if (t !== null) events.push({ type: 'Transfer', transfer: t });
   };
-  transfer(state.ledger.settle(LedgerAccounts.clearing, pnlAccount, asset, plan.realizedPnl, 'realized pnl'));
+  transfer(
+    state.ledger.settle(LedgerAccounts.clearing, isolatedAccount, asset, plan.realizedPnl, 'realized pnl'),
+  );
   if (isolated && trade.closeQty > 0n && trade.existing !== undefined) {
     // Closing returns the closed share of the isolated margin (all of it when the leg is flat or flipped).
     const balance = state.ledger.balance(isolatedAccount, asset);
@@ -231,16 +244,17 @@ function applySide(
     transfer(state.ledger.transfer(wallet, isolatedAccount, asset, plan.isolatedIn, 'isolated margin'));
 
   const before = trade.existing;
-  const oi = (p: PositionState | null | undefined, sign: bigint): bigint => (p?.sign === sign ? p.qty : 0n);
-  instrument.longOpenInterest += oi(plan.after, 1n) - oi(before, 1n);
-  instrument.shortOpenInterest += oi(plan.after, -1n) - oi(before, -1n);
+  instrument.longOpenInterest += openInterest(plan.after, 1n) - openInterest(before, 1n);
+  instrument.shortOpenInterest += openInterest(plan.after, -1n) - openInterest(before, -1n);
   // Settings in force when a position opens are stored with it (later default changes must not alter it).
   if (!account.settings.has(symbol)) account.settings.set(symbol, plan.settings);
   if (plan.after === null) account.positions.delete(trade.key);
   else account.positions.set(trade.key, plan.after);
-  const holdsSymbol = (['BOTH', 'LONG', 'SHORT'] as const).some((leg) =>
-    account.positions.has(positionKey(symbol, leg)),
-  );
+  // One-way accounts hold the symbol exactly when this leg is open; hedge accounts may hold the other leg.
+  const holdsSymbol =
+    plan.after !== null ||
+    (trade.positionSide !== 'BOTH' &&
+      account.positions.has(positionKey(symbol, trade.positionSide === 'LONG' ? 'SHORT' : 'LONG')));
   if (holdsSymbol !== instrument.holders.has(account.id)) {
     if (holdsSymbol) instrument.holders.add(account.id);
     else instrument.holders.delete(account.id);
@@ -283,6 +297,25 @@ function chargeFee(state: EngineState, plan: SidePlan, asset: string, events: En
   if (t !== null) events.push({ type: 'Transfer', transfer: t });
 }
 
+/**
+ * The negative-balance flag after a fill: a flagged account gets the full check (the fill may have repaired
+ * it); an unflagged one can only have turned negative where this fill moved money, its wallet or this leg's
+ * isolated margin, so only those are read.
+ */
+function flagIfNegative(state: EngineState, plan: SidePlan, instrument: InstrumentState): EngineEvent[] {
+  const account = plan.account;
+  if (account.negativeBalance) return refreshNegativeFlag(state, account);
+  const asset = instrument.spec.asset;
+  let negative = state.ledger.balance(account.walletKey, asset) < 0n;
+  if (!negative && plan.settings.marginMode === 'isolated') {
+    const isolated = LedgerAccounts.isolated(account.id, instrument.spec.symbol, plan.trade.positionSide);
+    negative = state.ledger.balance(isolated, asset) < 0n;
+  }
+  if (!negative) return [];
+  account.negativeBalance = true;
+  return [{ type: 'NegativeBalanceFlagged', accountId: account.id, flagged: true }];
+}
+
 /** A trade between two accounts: both sides are planned and checked, then applied (or neither). */
 export function fill(state: EngineState, c: Of<'fill'>): EngineEvent[] | Rejection {
   const fillId = identifier(c.fillId, 'fillId');
@@ -316,6 +349,6 @@ export function fill(state: EngineState, c: Of<'fill'>): EngineEvent[] | Rejecti
   // The venue's last trade price feeds the mark at the next price tick (fine units of the price layer).
   if (instrument.prices !== null)
     instrument.prices.lastPrice = (price / instrument.priceFactor) * pow10(FINE_DIGITS);
-  events.push(...refreshNegativeFlag(state, buyer.account), ...refreshNegativeFlag(state, seller.account));
+  events.push(...flagIfNegative(state, buyer, instrument), ...flagIfNegative(state, seller, instrument));
   return events;
 }

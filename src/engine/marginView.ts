@@ -1,4 +1,3 @@
-import { maintenanceOf } from '../margin/index.js';
 import { assert, divide } from '../numbers/index.js';
 import { settingsOf } from './settings.js';
 import type { AccountState, EngineState, InstrumentState, PositionState } from './state.js';
@@ -24,10 +23,6 @@ export function initialMarginAt(position: PositionState, price: bigint, leverage
   return divide(position.qty * price, leverage, 'ceil');
 }
 
-export function maintenanceAt(instrument: InstrumentState, position: PositionState, price: bigint): bigint {
-  return maintenanceOf(instrument.compiled, position.qty, position.entryValue, price);
-}
-
 /** A trade under test: the position it would leave (null: closed) and what it would do to the wallet and holds. */
 export interface Hypothesis {
   readonly key: string;
@@ -40,14 +35,33 @@ export interface Hypothesis {
 export interface CrossFigures {
   readonly wallet: bigint;
   readonly equity: bigint;
-  /** Value × rate units. */
-  readonly maintenanceRate: bigint;
   /** Positions' initial margin plus order holds. */
   readonly initialMargin: bigint;
   readonly available: bigint;
 }
 
-/** Cross figures of one account in one asset at the current marks, optionally under a hypothesis. */
+/** Adds a cross position's PnL and initial margin at the mark to `sums` (isolated and other assets add nothing). */
+function addCrossPosition(
+  state: EngineState,
+  account: AccountState,
+  asset: string,
+  position: PositionState,
+  sums: { equity: bigint; initialMargin: bigint },
+): void {
+  const instrument = state.instruments.get(position.symbol);
+  assert(instrument !== undefined, 'position of a listed instrument');
+  if (instrument.spec.asset !== asset) return;
+  const settings = account.settings.get(position.symbol) ?? settingsOf(state, account, position.symbol);
+  if (settings.marginMode === 'isolated') return;
+  const mark = markOf(instrument);
+  sums.equity += pnlAt(position, mark);
+  sums.initialMargin += initialMarginAt(position, mark, settings.leverage);
+}
+
+/**
+ * Cross figures of one account in one asset at the current marks, optionally under a hypothesis. On every
+ * fill's path (twice), so it is one plain loop: no closures, no maintenance margin (nothing here needs it).
+ */
 export function crossFigures(
   state: EngineState,
   account: AccountState,
@@ -55,28 +69,20 @@ export function crossFigures(
   hypothesis?: Hypothesis,
 ): CrossFigures {
   const wallet = state.ledger.balance(account.walletKey, asset) + (hypothesis?.walletDelta ?? 0n);
-  let equity = wallet;
-  let maintenanceRate = 0n;
-  let initialMargin = (hypothesis?.extraReserve ?? 0n) - (hypothesis?.releasedReserve ?? 0n);
-  const visit = (position: PositionState): void => {
-    const instrument = state.instruments.get(position.symbol);
-    assert(instrument !== undefined, 'position of a listed instrument');
-    if (instrument.spec.asset !== asset) return;
-    const settings = settingsOf(state, account, position.symbol);
-    if (settings.marginMode === 'isolated') return;
-    const mark = markOf(instrument);
-    equity += pnlAt(position, mark);
-    maintenanceRate += maintenanceAt(instrument, position, mark);
-    initialMargin += initialMarginAt(position, mark, settings.leverage);
+  const sums = {
+    equity: wallet,
+    initialMargin: (hypothesis?.extraReserve ?? 0n) - (hypothesis?.releasedReserve ?? 0n),
   };
-  for (const [key, position] of account.positions) {
-    if (key === hypothesis?.key) continue;
-    visit(position);
-  }
-  if (hypothesis?.position !== undefined && hypothesis.position !== null) visit(hypothesis.position);
+  const skipKey = hypothesis?.key;
+  for (const [key, position] of account.positions)
+    if (key !== skipKey) addCrossPosition(state, account, asset, position, sums);
+  const extra = hypothesis?.position ?? null;
+  if (extra !== null) addCrossPosition(state, account, asset, extra, sums);
+  const equity = sums.equity;
+  let initialMargin = sums.initialMargin;
   for (const order of account.orders.values()) {
     const instrument = state.instruments.get(order.symbol);
     if (instrument?.spec.asset === asset) initialMargin += order.reserved;
   }
-  return { wallet, equity, maintenanceRate, initialMargin, available: equity - initialMargin };
+  return { wallet, equity, initialMargin, available: equity - initialMargin };
 }

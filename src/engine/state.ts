@@ -114,8 +114,17 @@ export function emptyState(): EngineState {
   };
 }
 
+/** Position keys by symbol: the same strings every time, so their hashes are computed once (hot path). */
+const POSITION_KEYS = new Map<string, Readonly<Record<PositionSideKey, string>>>();
+
 export function positionKey(symbol: string, positionSide: PositionSideKey): string {
-  return `${symbol}/${positionSide}`;
+  let keys = POSITION_KEYS.get(symbol);
+  if (keys === undefined) {
+    keys = { BOTH: `${symbol}/BOTH`, LONG: `${symbol}/LONG`, SHORT: `${symbol}/SHORT` };
+    // Bounded like the instruments themselves; past that (many engines in one process) keys are built anew.
+    if (POSITION_KEYS.size < MAX_SYMBOLS) POSITION_KEYS.set(symbol, keys);
+  }
+  return keys[positionSide];
 }
 
 const byKey = <T>(map: ReadonlyMap<string, T>): [string, T][] =>

@@ -39,12 +39,26 @@ export interface Transfer {
   readonly reason: string;
 }
 
+/** One balance, mutated in place so a transfer costs one map probe per side, not a get and a set. */
+interface Cell {
+  value: bigint;
+}
+
 export class Ledger {
   /** asset → ledger account → balance. */
-  private readonly balances = new Map<string, Map<string, bigint>>();
+  private readonly balances = new Map<string, Map<string, Cell>>();
 
   balance(ledgerAccount: string, asset: string): bigint {
-    return this.balances.get(asset)?.get(ledgerAccount) ?? 0n;
+    return this.balances.get(asset)?.get(ledgerAccount)?.value ?? 0n;
+  }
+
+  private cell(accounts: Map<string, Cell>, ledgerAccount: string): Cell {
+    let cell = accounts.get(ledgerAccount);
+    if (cell === undefined) {
+      cell = { value: 0n };
+      accounts.set(ledgerAccount, cell);
+    }
+    return cell;
   }
 
   /** Moves `amount` (> 0) of `asset`; callers validate first, so a bad amount here is a bug. */
@@ -56,8 +70,8 @@ export class Ledger {
       accounts = new Map();
       this.balances.set(asset, accounts);
     }
-    accounts.set(from, (accounts.get(from) ?? 0n) - amount);
-    accounts.set(to, (accounts.get(to) ?? 0n) + amount);
+    this.cell(accounts, from).value -= amount;
+    this.cell(accounts, to).value += amount;
     return { from, to, asset, amount, reason };
   }
 
@@ -76,7 +90,7 @@ export class Ledger {
       const accounts = this.balances.get(asset);
       if (accounts === undefined) continue;
       for (const account of [...accounts.keys()].sort()) {
-        const balance = accounts.get(account) ?? 0n;
+        const balance = accounts.get(account)?.value ?? 0n;
         if (balance !== 0n) out.push([asset, account, balance]);
       }
     }
@@ -92,7 +106,7 @@ export class Ledger {
         accounts = new Map();
         ledger.balances.set(asset, accounts);
       }
-      accounts.set(account, balance);
+      accounts.set(account, { value: balance });
     }
     return ledger;
   }
@@ -100,7 +114,7 @@ export class Ledger {
   /** Visits every non-zero balance, unsorted (for checks that need no canonical order). */
   forEachBalance(visit: (asset: string, ledgerAccount: string, balance: bigint) => void): void {
     for (const [asset, accounts] of this.balances) {
-      for (const [account, balance] of accounts) if (balance !== 0n) visit(asset, account, balance);
+      for (const [account, cell] of accounts) if (cell.value !== 0n) visit(asset, account, cell.value);
     }
   }
 
@@ -109,7 +123,7 @@ export class Ledger {
     const sums = new Map<string, bigint>();
     for (const [asset, accounts] of this.balances) {
       let total = 0n;
-      for (const balance of accounts.values()) total += balance;
+      for (const cell of accounts.values()) total += cell.value;
       sums.set(asset, total);
     }
     return sums;

@@ -14,7 +14,10 @@ export const MAX_DECIMAL_SCALE = 18;
 /** Most integer digits any input may carry (1e30 is far above any notional a venue lists). */
 export const MAX_INTEGER_DIGITS = 30;
 
-const DECIMAL_PATTERN = /^(-)?(\d+)(?:\.(\d+))?$/;
+const MINUS = 0x2d;
+const POINT = 0x2e;
+const ZERO = 0x30;
+const NINE = 0x39;
 
 /** Why a text is not a decimal Bulwark accepts. */
 export type DecimalParseError =
@@ -27,15 +30,41 @@ export type DecimalParseError =
  */
 export function parseDecimal(text: string, maxScale = MAX_DECIMAL_SCALE): Result<Decimal, DecimalParseError> {
   if (text.length === 0) return err('empty');
-  const match = DECIMAL_PATTERN.exec(text);
-  if (match === null) return err('not_a_decimal');
-  const negative = match[1] !== undefined;
-  const integerDigits = (match[2] ?? '').replace(/^0+(?=\d)/, '');
-  const fractionDigits = (match[3] ?? '').replace(/0+$/, '');
-  if (integerDigits.length > MAX_INTEGER_DIGITS) return err('too_many_integer_digits');
-  if (fractionDigits.length > maxScale) return err('too_many_fraction_digits');
-  const magnitude = BigInt(integerDigits + fractionDigits);
-  return ok({ units: negative ? -magnitude : magnitude, scale: fractionDigits.length });
+  // One pass over the characters (this runs for every price and quantity of every command): find the sign,
+  // the point, and the first and last significant digits, rejecting anything that is not [-]digits[.digits].
+  const length = text.length;
+  const negative = text.charCodeAt(0) === MINUS;
+  let i = negative ? 1 : 0;
+  let point = -1;
+  let firstNonZero = -1;
+  let lastFractionNonZero = -1;
+  if (i === length) return err('not_a_decimal');
+  for (; i < length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === POINT) {
+      if (point !== -1) return err('not_a_decimal');
+      point = i;
+      continue;
+    }
+    if (code < ZERO || code > NINE) return err('not_a_decimal');
+    if (code !== ZERO) {
+      if (firstNonZero === -1 && point === -1) firstNonZero = i;
+      if (point !== -1) lastFractionNonZero = i;
+    }
+  }
+  const start = negative ? 1 : 0;
+  const integerEnd = point === -1 ? length : point;
+  // Digits on both sides of a point: `1.`, `.5` and `-` alone are not decimals.
+  if (integerEnd === start || point === length - 1) return err('not_a_decimal');
+  const integerDigits = firstNonZero === -1 ? 0 : integerEnd - firstNonZero;
+  const scale = lastFractionNonZero === -1 ? 0 : lastFractionNonZero - point;
+  if (integerDigits > MAX_INTEGER_DIGITS) return err('too_many_integer_digits');
+  if (scale > maxScale) return err('too_many_fraction_digits');
+  const integerPart = firstNonZero === -1 ? '' : text.slice(firstNonZero, integerEnd);
+  const fractionPart = scale === 0 ? '' : text.slice(point + 1, point + 1 + scale);
+  const digits = integerPart + fractionPart;
+  const magnitude = digits.length === 0 ? 0n : BigInt(digits);
+  return ok({ units: negative ? -magnitude : magnitude, scale });
 }
 
 /** The same value at another scale; exact when going up, rounded as named when going down. */

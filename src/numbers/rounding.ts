@@ -14,7 +14,7 @@ export function divide(n: bigint, d: bigint, rounding: Rounding): bigint {
     d = -d;
   }
   const q = n / d; // truncates toward zero
-  const r = n % d; // has the sign of n
+  const r = n - q * d; // has the sign of n; a multiply is cheaper than a second bigint division
   if (r === 0n) return q;
   switch (rounding) {
     case 'trunc':

@@ -31,6 +31,9 @@ const TIERS: readonly TierInput[] = [
 
 type Body = Record<string, unknown> & { type: Command['type'] };
 
+/** Spot sources of the symbol with a price layer (weights 1, 2, 3). */
+const PRICE_SOURCES = ['spotA', 'spotB', 'spotC'] as const;
+
 export class CommandStream {
   private readonly rng: Rng;
   private seq = 0;
@@ -61,10 +64,31 @@ export class CommandStream {
         tiers: TIERS,
         makerFeeRate: '0.0002',
         takerFeeRate: '0.0005',
+        ...(this.isPriced(symbol)
+          ? {
+              prices: {
+                rules: 'binance',
+                sources: PRICE_SOURCES.map((name, i) => ({ name, weight: String(i + 1) })),
+                impactNotional: '25000',
+                minSources: 2,
+                maxMovePerTick: '0.05',
+              },
+            }
+          : {}),
       });
     }
-    for (const [i, symbol] of this.symbols.entries())
-      this.setup.push({ type: 'markPrice', symbol, price: (this.basePrices[i] ?? 100).toFixed(2) });
+    for (const [i, symbol] of this.symbols.entries()) {
+      const price = (this.basePrices[i] ?? 100).toFixed(2);
+      this.setup.push(
+        this.isPriced(symbol)
+          ? {
+              type: 'sourcePrices',
+              symbol,
+              quotes: PRICE_SOURCES.map((source) => ({ source, price, observedAtMs: 0 })),
+            }
+          : { type: 'markPrice', symbol, price },
+      );
+    }
     for (const [i, accountId] of this.accounts.entries()) {
       this.setup.push({ type: 'createAccount', accountId });
       this.setup.push({
@@ -91,7 +115,40 @@ export class CommandStream {
     const body = this.setup.pop() ?? this.draw(view);
     this.seq += 1;
     this.time += integerBetween(this.rng, 0, 999);
+    // Source quotes are observed when they are sent (set-up quotes carry 0 until stamped here).
+    if (body.type === 'sourcePrices' && Array.isArray(body.quotes))
+      body.quotes = (body.quotes as Record<string, unknown>[]).map((q) =>
+        q.observedAtMs === 0 ? { ...q, observedAtMs: this.time } : q,
+      );
     return { seq: this.seq, timestampMs: this.time, ...body } as unknown as Command;
+  }
+
+  /** With two or more symbols the last one has a price layer (index, computed mark, funding from samples). */
+  private isPriced(symbol: string): boolean {
+    return this.symbols.length >= 2 && symbol === this.symbols[this.symbols.length - 1];
+  }
+
+  /** A price tick for the priced symbol: quotes from some sources, or a book snapshot around the mark. */
+  private priceTick(view: Readonly<EngineState>, symbol: string): Body {
+    if (this.rng() < 0.6) {
+      const sources = PRICE_SOURCES.filter(() => this.rng() < 0.7);
+      return {
+        type: 'sourcePrices',
+        symbol,
+        quotes: (sources.length > 0 ? sources : PRICE_SOURCES).map((source) => ({
+          source,
+          price: this.price(view, symbol, 40),
+          observedAtMs: 0,
+        })),
+      };
+    }
+    const mid = Number(this.price(view, symbol, 10));
+    const levels = (sign: number): [string, string][] =>
+      Array.from({ length: integerBetween(this.rng, 1, 6) }, (_, l) => [
+        (mid * (1 + sign * (0.0005 + l * 0.0005))).toFixed(2),
+        this.qty(),
+      ]);
+    return { type: 'bookSnapshot', symbol, bids: levels(-1), asks: levels(1), lastPrice: mid.toFixed(2) };
   }
 
   private pick<T>(items: readonly T[]): T {
@@ -126,7 +183,10 @@ export class CommandStream {
     const symbol = this.pick(this.symbols);
     const accountId = this.pick(this.accounts);
     if (roll < 0.45) return this.fill(view, symbol);
-    if (roll < 0.57) return { type: 'markPrice', symbol, price: this.price(view, symbol, 60) };
+    if (roll < 0.57)
+      return this.isPriced(symbol)
+        ? this.priceTick(view, symbol)
+        : { type: 'markPrice', symbol, price: this.price(view, symbol, 60) };
     if (roll < 0.66)
       return {
         type: 'deposit',
@@ -162,7 +222,10 @@ export class CommandStream {
       return {
         type: 'fundingTick',
         symbol,
-        rate: formatUnits(BigInt(integerBetween(this.rng, -30_000, 30_000)), 8),
+        // The priced symbol computes its own rate half the time (due once per 8 hours; early ticks are refused).
+        ...(this.isPriced(symbol) && this.rng() < 0.5
+          ? {}
+          : { rate: formatUnits(BigInt(integerBetween(this.rng, -30_000, 30_000)), 8) }),
       };
     if (roll < 0.91)
       return { type: 'setLeverage', accountId, symbol, leverage: integerBetween(this.rng, 1, 125) };
@@ -265,7 +328,19 @@ export class CommandStream {
           fillId: this.fillCounter > 0 ? `f${integerBetween(this.rng, 1, this.fillCounter)}` : 'f0',
         };
       case 5:
-        return { type: 'withdraw', accountId, asset: 'USDT', amount: '1000000000000' };
+        return this.rng() < 0.5
+          ? { type: 'withdraw', accountId, asset: 'USDT', amount: '1000000000000' }
+          : {
+              type: 'sourcePrices',
+              symbol: this.symbols[this.symbols.length - 1],
+              quotes: [
+                {
+                  source: this.pick([...PRICE_SOURCES, 'nobody']),
+                  price: this.pick(['NaN', '0', '-3', '1e9']),
+                  observedAtMs: 0,
+                },
+              ],
+            };
       case 6:
         return {
           type: 'fill',
