@@ -8,8 +8,9 @@ import type { AccountState, EngineState, InstrumentState, PositionState } from '
  */
 
 export function markOf(instrument: InstrumentState): bigint {
-  assert(instrument.mark !== null, `${instrument.spec.symbol} has a position but no mark`);
-  return instrument.mark;
+  const mark = instrument.mark;
+  if (mark === null) assert(false, `${instrument.spec.symbol} has a position but no mark`);
+  return mark;
 }
 
 /** Unrealized PnL at `price` (kernel price units). */

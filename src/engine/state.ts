@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Ledger } from '../ledger/index.js';
 import type { CompiledInstrument } from '../margin/index.js';
 import type { PositionMode, PriceSpecInput, Side, TierInput } from './commands.js';
+import { IdSet } from './idSet.js';
 import type { PriceState } from './priceLayer.js';
 
 /** Fraction digits of every rate the engine stores (fees, funding, mmr): 1e-8, as venues publish them. */
@@ -99,7 +100,7 @@ export interface EngineState {
   readonly accounts: Map<string, AccountState>;
   ledger: Ledger;
   /** Idempotency ids of applied fills. */
-  readonly fillIds: Set<string>;
+  readonly fillIds: IdSet;
 }
 
 export function emptyState(): EngineState {
@@ -110,7 +111,7 @@ export function emptyState(): EngineState {
     instruments: new Map(),
     accounts: new Map(),
     ledger: new Ledger(),
-    fillIds: new Set(),
+    fillIds: new IdSet(),
   };
 }
 
@@ -175,7 +176,7 @@ export function canonicalState(state: EngineState): string {
     instruments,
     accounts,
     ledger: state.ledger.entries().map(([asset, account, balance]) => [asset, account, balance.toString()]),
-    fillIds: [...state.fillIds].sort(),
+    fillIds: [...state.fillIds.values()].sort(),
   });
 }
 

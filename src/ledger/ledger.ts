@@ -63,8 +63,9 @@ export class Ledger {
 
   /** Moves `amount` (> 0) of `asset`; callers validate first, so a bad amount here is a bug. */
   transfer(from: string, to: string, asset: string, amount: bigint, reason: string): Transfer {
-    assert(amount > 0n, `transfer of a non-positive amount (${reason})`);
-    assert(from !== to, `transfer to itself (${reason})`);
+    // Messages are built only on failure: this runs for every money movement.
+    if (amount <= 0n) assert(false, `transfer of a non-positive amount (${reason})`);
+    if (from === to) assert(false, `transfer to itself (${reason})`);
     let accounts = this.balances.get(asset);
     if (accounts === undefined) {
       accounts = new Map();

@@ -9,6 +9,6 @@ for (let i = 1; i <= POW10_MAX_EXPONENT; i++) table.push((table[i - 1] ?? 1n) * 
 /** 10^exponent as a bigint, from a table (the hot paths rescale often). */
 export function pow10(exponent: number): bigint {
   const value = table[exponent];
-  assert(value !== undefined, `pow10 exponent out of range: ${exponent}`);
+  if (value === undefined) assert(false, `pow10 exponent out of range: ${exponent}`);
   return value;
 }
