@@ -88,7 +88,7 @@ export function buildInstrument(spec: InstrumentSpec, assetScale: number): Instr
   };
   let prices: PriceState | null = null;
   if (spec.prices !== undefined) {
-    const config = parsePriceSpec(spec.prices);
+    const config = parsePriceSpec(spec.prices, spec.symbol);
     if (isRejection(config)) return config;
     prices = emptyPriceState(config);
   }

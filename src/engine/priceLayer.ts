@@ -1,6 +1,7 @@
 import { isRulebookId } from '../market/index.js';
 import { parseDecimal, Rational } from '../numbers/index.js';
 import {
+  BINANCE_INDEX_BAND_MAJOR,
   DERIBIT_PRICE_RULES,
   PRICE_RULES,
   type EmaState,
@@ -60,8 +61,10 @@ export interface PriceState {
   bestBid: bigint | null;
   bestAsk: bigint | null;
   lastPrice: bigint | null;
-  /** The last BASIS_SAMPLES values of (mid − index), fine units, oldest first. */
+  /** The last BASIS_SAMPLES values of (mid − index), fine units, oldest first: one a second at most. */
   basis: bigint[];
+  /** The second (timestamp / 1000) of the last basis sample. */
+  lastBasisSecond: number;
   /** Hyperliquid's 150-s EMA of (mid − oracle). */
   ema: EmaState | null;
   emaAtMs: number;
@@ -98,7 +101,7 @@ function rulesOf(id: unknown): PriceRules | Rejection {
 }
 
 /** Validates `listInstrument.prices` into a config (also used to rebuild it from a snapshot). */
-export function parsePriceSpec(spec: PriceSpecInput): PriceConfig | Rejection {
+export function parsePriceSpec(spec: PriceSpecInput, symbol: string): PriceConfig | Rejection {
   if (typeof spec !== 'object') return reject('invalid_instrument', 'prices must be an object');
   const rules = rulesOf(spec.rules);
   if (isRejection(rules)) return rules;
@@ -117,6 +120,9 @@ export function parsePriceSpec(spec: PriceSpecInput): PriceConfig | Rejection {
   const impactNotional = positiveDecimal(spec.impactNotional, 'prices.impactNotional');
   if (isRejection(impactNotional)) return impactNotional;
   let index = rules.index;
+  // Binance caps BTC and ETH index sources at 1 % from the median, every other symbol at 3 %.
+  if (rules.id === 'binance' && index.rule.kind === 'binance' && /^(BTC|ETH)/.test(symbol))
+    index = { ...index, rule: { ...index.rule, band: BINANCE_INDEX_BAND_MAJOR } };
   if (spec.band !== undefined) {
     const band = positiveDecimal(spec.band, 'prices.band');
     if (isRejection(band)) return band;
@@ -186,6 +192,7 @@ export function emptyPriceState(config: PriceConfig): PriceState {
     bestAsk: null,
     lastPrice: null,
     basis: [],
+    lastBasisSecond: -1,
     ema: null,
     emaAtMs: 0,
     premiumSum: 0n,

@@ -349,8 +349,13 @@ export function bookSnapshot(state: EngineState, c: Of<'bookSnapshot'>): EngineE
     const index = rationalOfFine(instrument, layer.index);
     const mid = bestBid.price.add(bestAsk.price).div(Rational.fromInt(2n));
     const basis = mid.sub(index);
-    layer.basis.push(basis.toUnits(scale, 'halfEven'));
-    if (layer.basis.length > BASIS_SAMPLES) layer.basis.shift();
+    // Binance's price 2 averages one basis sample a second (30 since 2025-09-18); more books add nothing.
+    const second = Math.floor(nowMs / 1000);
+    if (second > layer.lastBasisSecond) {
+      layer.basis.push(basis.toUnits(scale, 'halfEven'));
+      if (layer.basis.length > BASIS_SAMPLES) layer.basis.shift();
+      layer.lastBasisSecond = second;
+    }
     if (layer.ema === null || nowMs > layer.emaAtMs) {
       layer.ema = emaUpdate(layer.ema, basis, layer.ema === null ? 1 : nowMs - layer.emaAtMs);
       layer.emaAtMs = nowMs;

@@ -197,6 +197,7 @@ export function canonicalPrices(p: PriceState): CanonicalPrices {
     bestAsk: text(p.bestAsk),
     lastPrice: text(p.lastPrice),
     basis: p.basis.map((b) => b.toString()),
+    lastBasisSecond: p.lastBasisSecond,
     ema: p.ema === null ? null : { num: p.ema.num.toString(), den: p.ema.den.toString() },
     emaAtMs: p.emaAtMs,
     premiumSum: p.premiumSum.toString(),
@@ -217,6 +218,7 @@ export interface CanonicalPrices {
   bestAsk: string | null;
   lastPrice: string | null;
   basis: string[];
+  lastBasisSecond: number;
   ema: { num: string; den: string } | null;
   emaAtMs: number;
   premiumSum: string;
@@ -238,6 +240,7 @@ export function restorePrices(p: PriceState, c: CanonicalPrices): void {
   p.bestAsk = big(c.bestAsk);
   p.lastPrice = big(c.lastPrice);
   p.basis = c.basis.map((b) => BigInt(b));
+  p.lastBasisSecond = c.lastBasisSecond;
   p.ema = c.ema === null ? null : { num: BigInt(c.ema.num), den: BigInt(c.ema.den) };
   p.emaAtMs = c.emaAtMs;
   p.premiumSum = BigInt(c.premiumSum);

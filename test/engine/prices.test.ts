@@ -71,6 +71,35 @@ describe('engine price layer', () => {
     assert.equal(mark.price, 501263n * priceFactor(h));
   });
 
+  test('Binance rules cap BTC and ETH sources at 1 % by default, other symbols at 3 %', () => {
+    for (const [symbol, capped] of [
+      ['BTCUSDT', '50500'],
+      ['ETHUSDT', '50500'],
+      ['SOLUSDT', '51500'],
+    ] as const) {
+      const h = new Harness();
+      h.ok({ type: 'configureAsset', asset: 'USDT', scale: 8 });
+      const sources = ['a', 'b', 'c'].map((name) => ({ name, weight: '1' }));
+      h.ok(btcListing({ symbol, prices: { rules: 'binance', sources, impactNotional: '25000' } }));
+      const result = h.ok({
+        type: 'sourcePrices',
+        symbol,
+        quotes: ['50000', '50000', '60000'].map((price, i) => ({
+          source: sources[i]?.name,
+          price,
+          observedAtMs: h.time,
+        })),
+      });
+      const index = eventOf(eventsOf(result), 'IndexPriceUpdated');
+      // median 50000; the third source is capped at the band: (50000 + 50000 + cap) / 3.
+      const expected = (fine('50000') * 2n + fine(capped)) / 3n;
+      assert.ok(
+        index.price !== null && (index.price - expected) ** 2n <= 1n,
+        `${symbol}: ${String(index.price)}`,
+      );
+    }
+  });
+
   test('a single outlier never moves the index past its band share', () => {
     const h = pricedVenue();
     h.ok(quotes(h, ['50000', '50000', '50000', '50000']));
