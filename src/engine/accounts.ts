@@ -51,6 +51,7 @@ export function createAccount(state: EngineState, c: Of<'createAccount'>): Engin
   state.accounts.set(id, {
     id,
     walletKey: LedgerAccounts.wallet(id),
+    wallets: new Map(),
     positionMode: 'oneWay',
     settings: new Map(),
     positions: new Map(),

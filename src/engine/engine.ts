@@ -167,6 +167,7 @@ export class Engine {
       const account: AccountState = {
         id: a.id,
         walletKey: LedgerAccounts.wallet(a.id),
+        wallets: new Map(),
         positionMode: a.positionMode,
         settings: new Map(
           a.settings.map((s): [string, SymbolSettings] => [

@@ -19,6 +19,8 @@ import {
   type OrderState,
   type PositionState,
   type SymbolSettings,
+  houseOf,
+  walletOf,
 } from './state.js';
 import { pow10 } from '../numbers/index.js';
 import { FINE_DIGITS } from './priceLayer.js';
@@ -216,9 +218,11 @@ function applySide(
   const transfer = (t: Transfer | null): void => {
     if (t !== null) events.push({ type: 'Transfer', transfer: t });
   };
-  transfer(
-    state.ledger.settle(LedgerAccounts.clearing, isolatedAccount, asset, plan.realizedPnl, 'realized pnl'),
-  );
+  const pnlBalance = isolated
+    ? state.ledger.balanceOf(isolatedAccount, asset)
+    : walletOf(state, account, asset);
+  const clearing = houseOf(state, instrument).clearing;
+  transfer(state.ledger.settleBalances(clearing, pnlBalance, plan.realizedPnl, 'realized pnl'));
   if (isolated && trade.closeQty > 0n && trade.existing !== undefined) {
     // Closing returns the closed share of the isolated margin (all of it when the leg is flat or flipped).
     const balance = state.ledger.balance(isolatedAccount, asset);
@@ -285,15 +289,15 @@ function applySide(
   }
 }
 
-function chargeFee(state: EngineState, plan: SidePlan, asset: string, events: EngineEvent[]): void {
-  const wallet = plan.account.walletKey;
-  const t = state.ledger.settle(
-    wallet,
-    LedgerAccounts.fees,
-    asset,
-    plan.fee,
-    plan.fee >= 0n ? 'trading fee' : 'maker rebate',
-  );
+function chargeFee(
+  state: EngineState,
+  plan: SidePlan,
+  instrument: InstrumentState,
+  events: EngineEvent[],
+): void {
+  const wallet = walletOf(state, plan.account, instrument.spec.asset);
+  const reason = plan.fee >= 0n ? 'trading fee' : 'maker rebate';
+  const t = state.ledger.settleBalances(wallet, houseOf(state, instrument).fees, plan.fee, reason);
   if (t !== null) events.push({ type: 'Transfer', transfer: t });
 }
 
@@ -306,7 +310,7 @@ function flagIfNegative(state: EngineState, plan: SidePlan, instrument: Instrume
   const account = plan.account;
   if (account.negativeBalance) return refreshNegativeFlag(state, account);
   const asset = instrument.spec.asset;
-  let negative = state.ledger.balance(account.walletKey, asset) < 0n;
+  let negative = walletOf(state, account, asset).value < 0n;
   if (!negative && plan.settings.marginMode === 'isolated') {
     const isolated = LedgerAccounts.isolated(account.id, instrument.spec.symbol, plan.trade.positionSide);
     negative = state.ledger.balance(isolated, asset) < 0n;
@@ -343,8 +347,8 @@ export function fill(state: EngineState, c: Of<'fill'>): EngineEvent[] | Rejecti
   applySide(state, instrument, seller, c.symbol, events);
   // The taker's fee is in the fee account before the maker's rebate leaves it.
   const [first, second] = buyer.fee >= seller.fee ? [buyer, seller] : [seller, buyer];
-  chargeFee(state, first, instrument.spec.asset, events);
-  chargeFee(state, second, instrument.spec.asset, events);
+  chargeFee(state, first, instrument, events);
+  chargeFee(state, second, instrument, events);
   state.fillIds.add(fillId);
   // The venue's last trade price feeds the mark at the next price tick (fine units of the price layer).
   if (instrument.prices !== null)

@@ -111,6 +111,7 @@ export function buildInstrument(spec: InstrumentSpec, assetScale: number): Instr
     shortOpenInterest: 0n,
     holders: new Set(),
     holdersSorted: null,
+    house: null,
   };
 }
 

@@ -1,6 +1,12 @@
 import { assert, divide } from '../numbers/index.js';
 import { settingsOf } from './settings.js';
-import type { AccountState, EngineState, InstrumentState, PositionState } from './state.js';
+import {
+  walletOf,
+  type AccountState,
+  type EngineState,
+  type InstrumentState,
+  type PositionState,
+} from './state.js';
 
 /**
  * Margin figures of engine accounts, in money units of the settlement asset (the kernel's value units, so
@@ -69,7 +75,7 @@ export function crossFigures(
   asset: string,
   hypothesis?: Hypothesis,
 ): CrossFigures {
-  const wallet = state.ledger.balance(account.walletKey, asset) + (hypothesis?.walletDelta ?? 0n);
+  const wallet = walletOf(state, account, asset).value + (hypothesis?.walletDelta ?? 0n);
   const sums = {
     equity: wallet,
     initialMargin: (hypothesis?.extraReserve ?? 0n) - (hypothesis?.releasedReserve ?? 0n),

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Ledger } from '../ledger/index.js';
+import { Ledger, LedgerAccounts, type Balance } from '../ledger/index.js';
 import type { CompiledInstrument } from '../margin/index.js';
 import type { PositionMode, PriceSpecInput, Side, TierInput } from './commands.js';
 import { IdSet } from './idSet.js';
@@ -46,6 +46,8 @@ export interface InstrumentState {
   readonly prices: PriceState | null;
   /** Accounts holding a position in this symbol (derived; rebuilt on restore, not hashed). */
   readonly holders: Set<string>;
+  /** The fee and clearing balances of the settlement asset, held by reference (derived, filled on first use). */
+  house: { readonly fees: Balance; readonly clearing: Balance } | null;
   /** The holders' accounts sorted by id, the deterministic order funding pays in; null when `holders` changed. */
   holdersSorted: AccountState[] | null;
 }
@@ -83,6 +85,8 @@ export interface AccountState {
   readonly id: string;
   /** The cross wallet's ledger name (derived, built once: hot paths reuse the string and its hash). */
   readonly walletKey: string;
+  /** The cross wallet's balance per asset, held by reference (derived, filled on first use; not hashed). */
+  readonly wallets: Map<string, Balance>;
   positionMode: PositionMode;
   readonly settings: Map<string, SymbolSettings>;
   /** Keyed by `${symbol}/${positionSide}`. */
@@ -113,6 +117,28 @@ export function emptyState(): EngineState {
     ledger: new Ledger(),
     fillIds: new IdSet(),
   };
+}
+
+/** The account's cross wallet balance in `asset`, held by reference (hot paths). */
+export function walletOf(state: EngineState, account: AccountState, asset: string): Balance {
+  let balance = account.wallets.get(asset);
+  if (balance === undefined) {
+    balance = state.ledger.balanceOf(account.walletKey, asset);
+    account.wallets.set(asset, balance);
+  }
+  return balance;
+}
+
+/** The fee and clearing balances of the instrument's settlement asset, held by reference (hot paths). */
+export function houseOf(
+  state: EngineState,
+  instrument: InstrumentState,
+): { readonly fees: Balance; readonly clearing: Balance } {
+  const asset = instrument.spec.asset;
+  return (instrument.house ??= {
+    fees: state.ledger.balanceOf(LedgerAccounts.fees, asset),
+    clearing: state.ledger.balanceOf(LedgerAccounts.clearing, asset),
+  });
 }
 
 /** Position keys by symbol: the same strings every time, so their hashes are computed once (hot path). */

@@ -1,1 +1,1 @@
-export { Ledger, LedgerAccounts, mayBeNegative, type Transfer } from './ledger.js';
+export { Ledger, LedgerAccounts, mayBeNegative, type Balance, type Transfer } from './ledger.js';

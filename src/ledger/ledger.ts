@@ -39,41 +39,62 @@ export interface Transfer {
   readonly reason: string;
 }
 
-/** One balance, mutated in place so a transfer costs one map probe per side, not a get and a set. */
-interface Cell {
+/**
+ * One ledger account's balance in one asset, mutated in place: hot paths keep a reference (`balanceOf`) and move
+ * money between references (`move`) without looking the names up again. Only the ledger changes `value`.
+ */
+export interface Balance {
+  readonly ledgerAccount: string;
+  readonly asset: string;
   value: bigint;
 }
 
 export class Ledger {
   /** asset → ledger account → balance. */
-  private readonly balances = new Map<string, Map<string, Cell>>();
+  private readonly balances = new Map<string, Map<string, Balance>>();
 
   balance(ledgerAccount: string, asset: string): bigint {
     return this.balances.get(asset)?.get(ledgerAccount)?.value ?? 0n;
   }
 
-  private cell(accounts: Map<string, Cell>, ledgerAccount: string): Cell {
-    let cell = accounts.get(ledgerAccount);
-    if (cell === undefined) {
-      cell = { value: 0n };
-      accounts.set(ledgerAccount, cell);
-    }
-    return cell;
-  }
-
-  /** Moves `amount` (> 0) of `asset`; callers validate first, so a bad amount here is a bug. */
-  transfer(from: string, to: string, asset: string, amount: bigint, reason: string): Transfer {
-    // Messages are built only on failure: this runs for every money movement.
-    if (amount <= 0n) assert(false, `transfer of a non-positive amount (${reason})`);
-    if (from === to) assert(false, `transfer to itself (${reason})`);
+  /**
+   * The balance of `ledgerAccount` in `asset`, to hold on to (created at zero when new: a zero balance is not
+   * part of the canonical state, so this changes nothing). Valid for this ledger only.
+   */
+  balanceOf(ledgerAccount: string, asset: string): Balance {
     let accounts = this.balances.get(asset);
     if (accounts === undefined) {
       accounts = new Map();
       this.balances.set(asset, accounts);
     }
-    this.cell(accounts, from).value -= amount;
-    this.cell(accounts, to).value += amount;
-    return { from, to, asset, amount, reason };
+    let balance = accounts.get(ledgerAccount);
+    if (balance === undefined) {
+      balance = { ledgerAccount, asset, value: 0n };
+      accounts.set(ledgerAccount, balance);
+    }
+    return balance;
+  }
+
+  /** Moves `amount` (> 0) of `asset`; callers validate first, so a bad amount here is a bug. */
+  transfer(from: string, to: string, asset: string, amount: bigint, reason: string): Transfer {
+    return this.move(this.balanceOf(from, asset), this.balanceOf(to, asset), amount, reason);
+  }
+
+  /** `transfer` between balances already held (the same asset, this ledger's). */
+  move(from: Balance, to: Balance, amount: bigint, reason: string): Transfer {
+    // Messages are built only on failure: this runs for every money movement.
+    if (amount <= 0n) assert(false, `transfer of a non-positive amount (${reason})`);
+    if (from === to || from.asset !== to.asset)
+      assert(false, `transfer to itself or across assets (${reason})`);
+    from.value -= amount;
+    to.value += amount;
+    return { from: from.ledgerAccount, to: to.ledgerAccount, asset: from.asset, amount, reason };
+  }
+
+  /** `settle` between balances already held. */
+  settleBalances(from: Balance, to: Balance, amount: bigint, reason: string): Transfer | null {
+    if (amount === 0n) return null;
+    return amount > 0n ? this.move(from, to, amount, reason) : this.move(to, from, -amount, reason);
   }
 
   /** Transfers a signed amount: positive from → to, negative to → from, zero nothing. */
@@ -107,7 +128,7 @@ export class Ledger {
         accounts = new Map();
         ledger.balances.set(asset, accounts);
       }
-      accounts.set(account, { value: balance });
+      accounts.set(account, { ledgerAccount: account, asset, value: balance });
     }
     return ledger;
   }
