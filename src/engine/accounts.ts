@@ -11,6 +11,7 @@ import {
   type AccountState,
   type EngineState,
   type PositionSideKey,
+  walletOf,
 } from './state.js';
 
 type Of<T extends Command['type']> = Extract<Command, { type: T }>;
@@ -27,7 +28,7 @@ export function accountOf(state: EngineState, accountId: unknown): AccountState 
 export function refreshNegativeFlag(state: EngineState, account: AccountState): EngineEvent[] {
   let negative = false;
   for (const asset of state.assets.keys()) {
-    if (state.ledger.balance(account.walletKey, asset) < 0n) negative = true;
+    if (walletOf(state, account, asset).value < 0n) negative = true;
   }
   for (const position of account.positions.values()) {
     const instrument = state.instruments.get(position.symbol);

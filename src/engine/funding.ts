@@ -1,4 +1,4 @@
-import { LedgerAccounts } from '../ledger/index.js';
+import { LedgerAccounts, type Balance } from '../ledger/index.js';
 import { assert, divide, pow10, Rational } from '../numbers/index.js';
 import { fundingIntervalMs, fundingRateFor, limitRate } from '../prices/index.js';
 import { FINE_DIGITS, type PriceState } from './priceLayer.js';
@@ -7,7 +7,7 @@ import { refreshNegativeFlag } from './accounts.js';
 import type { Command, Rejection } from './commands.js';
 import type { EngineEvent } from './events.js';
 import { isRejection, reject, units } from './parse.js';
-import { RATE_SCALE, type AccountState, type EngineState, type InstrumentState } from './state.js';
+import { RATE_SCALE, walletOf, type AccountState, type EngineState, type InstrumentState } from './state.js';
 
 type Of<T extends Command['type']> = Extract<Command, { type: T }>;
 
@@ -49,38 +49,28 @@ export function fundingTick(state: EngineState, c: Of<'fundingTick'>): EngineEve
       if (position.symbol !== c.symbol) continue;
       const exact = position.qty * mark * magnitude;
       const margin = isolated
-        ? LedgerAccounts.isolated(account.id, c.symbol, position.positionSide)
-        : account.walletKey;
+        ? state.ledger.balanceOf(LedgerAccounts.isolated(account.id, c.symbol, position.positionSide), asset)
+        : walletOf(state, account, asset);
       if ((position.sign === 1n) === rate > 0n)
-        payments.push({ account, ledgerAccount: margin, amount: divide(exact, RATE_ONE, 'ceil') });
-      else receipts.push({ account, ledgerAccount: margin, amount: divide(exact, RATE_ONE, 'floor') });
+        payments.push({ account, balance: margin, amount: divide(exact, RATE_ONE, 'ceil') });
+      else receipts.push({ account, balance: margin, amount: divide(exact, RATE_ONE, 'floor') });
     }
   }
   let paid = 0n;
   let received = 0n;
+  const pool = state.ledger.balanceOf(LedgerAccounts.fundingPool, asset);
   for (const p of payments) {
     if (p.amount === 0n) continue;
     paid += p.amount;
-    const transfer = state.ledger.transfer(
-      p.ledgerAccount,
-      LedgerAccounts.fundingPool,
-      asset,
-      p.amount,
-      'funding paid',
-    );
-    events.push({ type: 'Transfer', transfer });
+    events.push({ type: 'Transfer', transfer: state.ledger.move(p.balance, pool, p.amount, 'funding paid') });
   }
   for (const r of receipts) {
     if (r.amount === 0n) continue;
     received += r.amount;
-    const transfer = state.ledger.transfer(
-      LedgerAccounts.fundingPool,
-      r.ledgerAccount,
-      asset,
-      r.amount,
-      'funding received',
-    );
-    events.push({ type: 'Transfer', transfer });
+    events.push({
+      type: 'Transfer',
+      transfer: state.ledger.move(pool, r.balance, r.amount, 'funding received'),
+    });
   }
   // Only a payer can turn negative, and only a flagged receiver can stop being negative.
   for (const p of payments) events.push(...refreshNegativeFlag(state, p.account));
@@ -108,7 +98,7 @@ function sortedHolders(state: EngineState, instrument: InstrumentState): Account
 /** One funding payment or receipt, collected before any money moves. */
 interface Movement {
   readonly account: AccountState;
-  readonly ledgerAccount: string;
+  readonly balance: Balance;
   readonly amount: bigint;
 }
 
