@@ -337,14 +337,17 @@ export function fill(state: EngineState, c: Of<'fill'>): EngineEvent[] | Rejecti
   if (isRejection(qty)) return qty;
   const price = priceUnits(instrument, c.price, 'price');
   if (isRejection(price)) return price;
-  const buyer = planSide(state, instrument, c.buyer, 'buy', qty, price, c.symbol, c.timestampMs);
+  // The listing's own string from here on: positions keep it, and every later map lookup by it hits a
+  // string whose hash is computed and that is the very key stored (the command's copy is a fresh string).
+  const symbol = instrument.spec.symbol;
+  const buyer = planSide(state, instrument, c.buyer, 'buy', qty, price, symbol, c.timestampMs);
   if (isRejection(buyer)) return buyer;
-  const seller = planSide(state, instrument, c.seller, 'sell', qty, price, c.symbol, c.timestampMs);
+  const seller = planSide(state, instrument, c.seller, 'sell', qty, price, symbol, c.timestampMs);
   if (isRejection(seller)) return seller;
 
-  const events: EngineEvent[] = [{ type: 'Filled', fillId, symbol: c.symbol, price, qty }];
-  applySide(state, instrument, buyer, c.symbol, events);
-  applySide(state, instrument, seller, c.symbol, events);
+  const events: EngineEvent[] = [{ type: 'Filled', fillId, symbol, price, qty }];
+  applySide(state, instrument, buyer, symbol, events);
+  applySide(state, instrument, seller, symbol, events);
   // The taker's fee is in the fee account before the maker's rebate leaves it.
   const [first, second] = buyer.fee >= seller.fee ? [buyer, seller] : [seller, buyer];
   chargeFee(state, first, instrument, events);

@@ -50,7 +50,7 @@ export function placeOrder(state: EngineState, c: Of<'placeOrder'>): EngineEvent
   }
   account.orders.set(orderId, {
     orderId,
-    symbol: c.symbol,
+    symbol: instrument.spec.symbol,
     side: c.side,
     positionSide,
     price,
