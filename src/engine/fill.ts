@@ -197,6 +197,11 @@ function planSide(
   return plan;
 }
 
+/** Records a transfer as an event (settling zero moves nothing and records nothing). */
+function record(events: EngineEvent[], transfer: Transfer | null): void {
+  if (transfer !== null) events.push({ type: 'Transfer', transfer });
+}
+
 /** The open interest a position adds on the side `sign` (qty units). */
 function openInterest(position: PositionState | null | undefined, sign: bigint): bigint {
   return position?.sign === sign ? position.qty : 0n;
@@ -215,24 +220,25 @@ function applySide(
   const isolated = plan.settings.marginMode === 'isolated';
   // Built only when used: the name is a fresh string, and most fills are cross.
   const isolatedAccount = isolated ? LedgerAccounts.isolated(account.id, symbol, trade.positionSide) : wallet;
-  const transfer = (t: Transfer | null): void => {
-    if (t !== null) events.push({ type: 'Transfer', transfer: t });
-  };
   const pnlBalance = isolated
     ? state.ledger.balanceOf(isolatedAccount, asset)
     : walletOf(state, account, asset);
   const clearing = houseOf(state, instrument).clearing;
-  transfer(state.ledger.settleBalances(clearing, pnlBalance, plan.realizedPnl, 'realized pnl'));
+  record(events, state.ledger.settleBalances(clearing, pnlBalance, plan.realizedPnl, 'realized pnl'));
   if (isolated && trade.closeQty > 0n && trade.existing !== undefined) {
     // Closing returns the closed share of the isolated margin (all of it when the leg is flat or flipped).
     const balance = state.ledger.balance(isolatedAccount, asset);
     const closesAll = plan.after?.sign !== trade.existing.sign;
     const release = closesAll ? balance : mulDiv(balance, trade.closeQty, trade.existing.qty, 'floor');
     if (release > 0n)
-      transfer(state.ledger.transfer(isolatedAccount, wallet, asset, release, 'isolated margin released'));
+      record(
+        events,
+        state.ledger.transfer(isolatedAccount, wallet, asset, release, 'isolated margin released'),
+      );
     if (closesAll && balance < 0n) {
       // An isolated loss stops at its margin: the rest is the venue's bad debt, not the user's wallet's.
-      transfer(
+      record(
+        events,
         state.ledger.transfer(LedgerAccounts.badDebt, isolatedAccount, asset, -balance, 'isolated bad debt'),
       );
       events.push({
@@ -245,7 +251,7 @@ function applySide(
     }
   }
   if (plan.isolatedIn > 0n)
-    transfer(state.ledger.transfer(wallet, isolatedAccount, asset, plan.isolatedIn, 'isolated margin'));
+    record(events, state.ledger.transfer(wallet, isolatedAccount, asset, plan.isolatedIn, 'isolated margin'));
 
   const before = trade.existing;
   instrument.longOpenInterest += openInterest(plan.after, 1n) - openInterest(before, 1n);
@@ -298,7 +304,7 @@ function chargeFee(
   const wallet = walletOf(state, plan.account, instrument.spec.asset);
   const reason = plan.fee >= 0n ? 'trading fee' : 'maker rebate';
   const t = state.ledger.settleBalances(wallet, houseOf(state, instrument).fees, plan.fee, reason);
-  if (t !== null) events.push({ type: 'Transfer', transfer: t });
+  record(events, t);
 }
 
 /**
@@ -306,18 +312,26 @@ function chargeFee(
  * it); an unflagged one can only have turned negative where this fill moved money, its wallet or this leg's
  * isolated margin, so only those are read.
  */
-function flagIfNegative(state: EngineState, plan: SidePlan, instrument: InstrumentState): EngineEvent[] {
+function flagIfNegative(
+  state: EngineState,
+  plan: SidePlan,
+  instrument: InstrumentState,
+  events: EngineEvent[],
+): void {
   const account = plan.account;
-  if (account.negativeBalance) return refreshNegativeFlag(state, account);
+  if (account.negativeBalance) {
+    events.push(...refreshNegativeFlag(state, account));
+    return;
+  }
   const asset = instrument.spec.asset;
   let negative = walletOf(state, account, asset).value < 0n;
   if (!negative && plan.settings.marginMode === 'isolated') {
     const isolated = LedgerAccounts.isolated(account.id, instrument.spec.symbol, plan.trade.positionSide);
     negative = state.ledger.balance(isolated, asset) < 0n;
   }
-  if (!negative) return [];
+  if (!negative) return;
   account.negativeBalance = true;
-  return [{ type: 'NegativeBalanceFlagged', accountId: account.id, flagged: true }];
+  events.push({ type: 'NegativeBalanceFlagged', accountId: account.id, flagged: true });
 }
 
 /** A trade between two accounts: both sides are planned and checked, then applied (or neither). */
@@ -356,6 +370,7 @@ export function fill(state: EngineState, c: Of<'fill'>): EngineEvent[] | Rejecti
   // The venue's last trade price feeds the mark at the next price tick (fine units of the price layer).
   if (instrument.prices !== null)
     instrument.prices.lastPrice = (price / instrument.priceFactor) * pow10(FINE_DIGITS);
-  events.push(...flagIfNegative(state, buyer, instrument), ...flagIfNegative(state, seller, instrument));
+  flagIfNegative(state, buyer, instrument, events);
+  flagIfNegative(state, seller, instrument, events);
   return events;
 }
