@@ -1,12 +1,5 @@
-import {
-  err,
-  inputError,
-  ok,
-  parseDecimal,
-  Rational,
-  type InputError,
-  type Result,
-} from '../numbers/index.js';
+import { err, inputError, ok, type InputError, type Result } from '../numbers/index.js';
+import { parseOhlc } from './klines.js';
 
 /** One UTC day of a spot market; prices stay the published decimal text (exact). */
 export interface DailyCandle {
@@ -42,16 +35,8 @@ export function parseDailyCandles(csv: string, source: string): Result<DailyCand
     const previous = candles[candles.length - 1];
     if (previous !== undefined && dayStartMs !== previous.dayStartMs + DAY_MS)
       return err(inputError('invalid_row', `${at} does not follow the previous day`, at));
-    const values: Rational[] = [];
-    for (const text of [open, high, low, close]) {
-      const parsed = parseDecimal(text);
-      if (!parsed.ok || parsed.value.units <= 0n)
-        return err(inputError('invalid_row', `${at} has a bad price "${text}"`, at));
-      values.push(Rational.fromDecimal(parsed.value));
-    }
-    const [o, h, l, c] = values as [Rational, Rational, Rational, Rational];
-    if (l.gt(o) || l.gt(c) || h.lt(o) || h.lt(c))
-      return err(inputError('invalid_row', `${at} has open/close outside [low, high]`, at));
+    const prices = parseOhlc([open, high, low, close], at);
+    if (!prices.ok) return prices;
     candles.push({ dayStartMs, open, high, low, close });
   }
   return ok(candles);

@@ -9,12 +9,42 @@ import {
 } from '../numbers/index.js';
 
 /** One Binance 1-minute kline, prices exact. Times are epoch milliseconds (UTC). */
-export interface Kline {
+export interface Kline extends Ohlc {
   readonly openTimeMs: number;
+}
+
+/** Open, high, low and close, exact. */
+export interface Ohlc {
   readonly open: Rational;
   readonly high: Rational;
   readonly low: Rational;
   readonly close: Rational;
+}
+
+/**
+ * Four price fields (open, high, low, close) of a candle row: positive plain decimals with
+ * `low ≤ open, close ≤ high`, or an error naming the row `at`.
+ */
+export function parseOhlc(fields: readonly string[], at: string): Result<Ohlc, InputError> {
+  const prices: Rational[] = [];
+  for (const field of fields) {
+    const parsed = parseDecimal(field);
+    if (!parsed.ok || parsed.value.units <= 0n)
+      return err(inputError('invalid_row', `${at} has a bad price "${field}"`, at));
+    prices.push(Rational.fromDecimal(parsed.value));
+  }
+  const [open, high, low, close] = prices;
+  if (
+    prices.length !== 4 ||
+    open === undefined ||
+    high === undefined ||
+    low === undefined ||
+    close === undefined
+  )
+    return err(inputError('invalid_row', `${at} needs open, high, low and close`, at));
+  if (low.gt(open) || low.gt(close) || high.lt(open) || high.lt(close))
+    return err(inputError('invalid_row', `${at} has open/close outside [low, high]`, at));
+  return ok({ open, high, low, close });
 }
 
 /** Most rows one kline file may have (a month of minutes is 44,640). */
@@ -45,18 +75,9 @@ export function parseKlines(csv: string, source: string): Result<Kline[], InputE
     if (previous !== undefined && openTimeMs !== previous.openTimeMs + MINUTE_MS) {
       return err(inputError('invalid_row', `${at} does not follow the previous minute`, at));
     }
-    const prices: Rational[] = [];
-    for (const field of fields.slice(1, 5)) {
-      const parsed = parseDecimal(field);
-      if (!parsed.ok || parsed.value.units <= 0n)
-        return err(inputError('invalid_row', `${at} has a bad price "${field}"`, at));
-      prices.push(Rational.fromDecimal(parsed.value));
-    }
-    const [open, high, low, close] = prices as [Rational, Rational, Rational, Rational];
-    if (low.gt(open) || low.gt(close) || high.lt(open) || high.lt(close)) {
-      return err(inputError('invalid_row', `${at} has open/close outside [low, high]`, at));
-    }
-    klines.push({ openTimeMs, open, high, low, close });
+    const prices = parseOhlc(fields.slice(1, 5), at);
+    if (!prices.ok) return prices;
+    klines.push({ openTimeMs, ...prices.value });
   }
   return ok(klines);
 }
