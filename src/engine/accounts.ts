@@ -53,6 +53,7 @@ export function createAccount(state: EngineState, c: Of<'createAccount'>): Engin
     id,
     walletKey: LedgerAccounts.wallet(id),
     wallets: new Map(),
+    isolatedMargins: new Map(),
     positionMode: 'oneWay',
     settings: new Map(),
     positions: new Map(),

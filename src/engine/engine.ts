@@ -168,6 +168,7 @@ export class Engine {
         id: a.id,
         walletKey: LedgerAccounts.wallet(a.id),
         wallets: new Map(),
+        isolatedMargins: new Map(),
         positionMode: a.positionMode,
         settings: new Map(
           a.settings.map((s): [string, SymbolSettings] => [

@@ -20,6 +20,7 @@ import {
   type PositionState,
   type SymbolSettings,
   houseOf,
+  isolatedOf,
   walletOf,
 } from './state.js';
 import { pow10 } from '../numbers/index.js';
@@ -216,31 +217,21 @@ function applySide(
 ): void {
   const { account, trade } = plan;
   const asset = instrument.spec.asset;
-  const wallet = account.walletKey;
+  const wallet = walletOf(state, account, asset);
   const isolated = plan.settings.marginMode === 'isolated';
-  // Built only when used: the name is a fresh string, and most fills are cross.
-  const isolatedAccount = isolated ? LedgerAccounts.isolated(account.id, symbol, trade.positionSide) : wallet;
-  const pnlBalance = isolated
-    ? state.ledger.balanceOf(isolatedAccount, asset)
-    : walletOf(state, account, asset);
+  const margin = isolated ? isolatedOf(state, account, instrument, trade.positionSide) : wallet;
   const clearing = houseOf(state, instrument).clearing;
-  record(events, state.ledger.settleBalances(clearing, pnlBalance, plan.realizedPnl, 'realized pnl'));
+  record(events, state.ledger.settleBalances(clearing, margin, plan.realizedPnl, 'realized pnl'));
   if (isolated && trade.closeQty > 0n && trade.existing !== undefined) {
     // Closing returns the closed share of the isolated margin (all of it when the leg is flat or flipped).
-    const balance = state.ledger.balance(isolatedAccount, asset);
+    const balance = margin.value;
     const closesAll = plan.after?.sign !== trade.existing.sign;
     const release = closesAll ? balance : mulDiv(balance, trade.closeQty, trade.existing.qty, 'floor');
-    if (release > 0n)
-      record(
-        events,
-        state.ledger.transfer(isolatedAccount, wallet, asset, release, 'isolated margin released'),
-      );
+    if (release > 0n) record(events, state.ledger.move(margin, wallet, release, 'isolated margin released'));
     if (closesAll && balance < 0n) {
       // An isolated loss stops at its margin: the rest is the venue's bad debt, not the user's wallet's.
-      record(
-        events,
-        state.ledger.transfer(LedgerAccounts.badDebt, isolatedAccount, asset, -balance, 'isolated bad debt'),
-      );
+      const badDebt = state.ledger.balanceOf(LedgerAccounts.badDebt, asset);
+      record(events, state.ledger.move(badDebt, margin, -balance, 'isolated bad debt'));
       events.push({
         type: 'BadDebt',
         accountId: account.id,
@@ -251,7 +242,7 @@ function applySide(
     }
   }
   if (plan.isolatedIn > 0n)
-    record(events, state.ledger.transfer(wallet, isolatedAccount, asset, plan.isolatedIn, 'isolated margin'));
+    record(events, state.ledger.move(wallet, margin, plan.isolatedIn, 'isolated margin'));
 
   const before = trade.existing;
   instrument.longOpenInterest += openInterest(plan.after, 1n) - openInterest(before, 1n);
@@ -325,10 +316,8 @@ function flagIfNegative(
   }
   const asset = instrument.spec.asset;
   let negative = walletOf(state, account, asset).value < 0n;
-  if (!negative && plan.settings.marginMode === 'isolated') {
-    const isolated = LedgerAccounts.isolated(account.id, instrument.spec.symbol, plan.trade.positionSide);
-    negative = state.ledger.balance(isolated, asset) < 0n;
-  }
+  if (!negative && plan.settings.marginMode === 'isolated')
+    negative = isolatedOf(state, account, instrument, plan.trade.positionSide).value < 0n;
   if (!negative) return;
   account.negativeBalance = true;
   events.push({ type: 'NegativeBalanceFlagged', accountId: account.id, flagged: true });

@@ -7,7 +7,14 @@ import { refreshNegativeFlag } from './accounts.js';
 import type { Command, Rejection } from './commands.js';
 import type { EngineEvent } from './events.js';
 import { isRejection, reject, units } from './parse.js';
-import { RATE_SCALE, walletOf, type AccountState, type EngineState, type InstrumentState } from './state.js';
+import {
+  isolatedOf,
+  RATE_SCALE,
+  walletOf,
+  type AccountState,
+  type EngineState,
+  type InstrumentState,
+} from './state.js';
 
 type Of<T extends Command['type']> = Extract<Command, { type: T }>;
 
@@ -49,7 +56,7 @@ export function fundingTick(state: EngineState, c: Of<'fundingTick'>): EngineEve
       if (position.symbol !== c.symbol) continue;
       const exact = position.qty * mark * magnitude;
       const margin = isolated
-        ? state.ledger.balanceOf(LedgerAccounts.isolated(account.id, c.symbol, position.positionSide), asset)
+        ? isolatedOf(state, account, instrument, position.positionSide)
         : walletOf(state, account, asset);
       if ((position.sign === 1n) === rate > 0n)
         payments.push({ account, balance: margin, amount: divide(exact, RATE_ONE, 'ceil') });

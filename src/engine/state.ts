@@ -87,6 +87,8 @@ export interface AccountState {
   readonly walletKey: string;
   /** The cross wallet's balance per asset, held by reference (derived, filled on first use; not hashed). */
   readonly wallets: Map<string, Balance>;
+  /** Isolated margins by position key, held by reference (derived, filled on first use; not hashed). */
+  readonly isolatedMargins: Map<string, Balance>;
   positionMode: PositionMode;
   readonly settings: Map<string, SymbolSettings>;
   /** Keyed by `${symbol}/${positionSide}`. */
@@ -125,6 +127,26 @@ export function walletOf(state: EngineState, account: AccountState, asset: strin
   if (balance === undefined) {
     balance = state.ledger.balanceOf(account.walletKey, asset);
     account.wallets.set(asset, balance);
+  }
+  return balance;
+}
+
+/** The isolated margin of the account's `positionSide` leg of the instrument, held by reference (hot paths). */
+export function isolatedOf(
+  state: EngineState,
+  account: AccountState,
+  instrument: InstrumentState,
+  positionSide: PositionSideKey,
+): Balance {
+  const symbol = instrument.spec.symbol;
+  const key = positionKey(symbol, positionSide);
+  let balance = account.isolatedMargins.get(key);
+  if (balance === undefined) {
+    balance = state.ledger.balanceOf(
+      LedgerAccounts.isolated(account.id, symbol, positionSide),
+      instrument.spec.asset,
+    );
+    account.isolatedMargins.set(key, balance);
   }
   return balance;
 }
