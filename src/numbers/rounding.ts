@@ -8,6 +8,12 @@ export type Rounding = 'floor' | 'ceil' | 'trunc' | 'halfEven';
 
 /** n / d rounded as named; d must not be zero. */
 export function divide(n: bigint, d: bigint, rounding: Rounding): bigint {
+  // The common case on hot paths (amounts, notionals and prices are non-negative): one division, and for
+  // ceil one multiply. Truncation is floor here.
+  if (n >= 0n && d > 0n && rounding !== 'halfEven') {
+    const q = n / d;
+    return rounding === 'ceil' && q * d !== n ? q + 1n : q;
+  }
   assert(d !== 0n, 'division by zero');
   if (d < 0n) {
     n = -n;
