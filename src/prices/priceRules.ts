@@ -75,6 +75,19 @@ const BINANCE_FUNDING: FundingModel = {
   limit: { kind: 'mmrFactor', capFactor: BINANCE_CAP_FACTOR },
 };
 
+/** A venue assumed to follow Binance's index, mark and capped funding, sampling the premium once a minute. */
+function binanceLike(id: 'bybit' | 'okx'): PriceRules {
+  return {
+    id,
+    index: CAPPED_INDEX,
+    mark: 'binance',
+    maxMovePerTick: MAX_MOVE_PER_TICK,
+    funding: BINANCE_FUNDING,
+    fundingPriceBasis: 'mark',
+    premiumSampleMs: MINUTE_MS,
+  };
+}
+
 export const PRICE_RULES: Readonly<Record<RulebookId, PriceRules>> = {
   // Binance price index, mark price and funding rate FAQs: band 3 % (BTC/ETH 1 %: BINANCE_INDEX_BAND_MAJOR),
   // mark = median(P1, P2, last), F = [P + clamp(I − P)] / (8/N), cap 0.75 × mmr, premium every 5 s.
@@ -90,15 +103,7 @@ export const PRICE_RULES: Readonly<Record<RulebookId, PriceRules>> = {
   // Bybit "Funding fee calculation": 8 h, I = 0.01 %, clamp ±0.05 %, paid on the mark. Assumed: a
   // Binance-like index (3 % cap, 5 min) and mark (median with basis MA), cap 0.75 × first-tier mmr (Bybit
   // publishes a cap per symbol), and one premium sample a minute.
-  bybit: {
-    id: 'bybit',
-    index: CAPPED_INDEX,
-    mark: 'binance',
-    maxMovePerTick: MAX_MOVE_PER_TICK,
-    funding: BINANCE_FUNDING,
-    fundingPriceBasis: 'mark',
-    premiumSampleMs: MINUTE_MS,
-  },
+  bybit: binanceLike('bybit'),
   // BitMEX perpetual contracts guide: fair-price marking, F = P + clamp(I − P, ±0.05 %) every 8 h with
   // I = (quote − base)/3 = 0.01 %, premium index each minute. Assumed: the index drops a constituent more than
   // 5 % from the median or silent for 10 s (the Binance 2020 rule).
@@ -150,15 +155,7 @@ export const PRICE_RULES: Readonly<Record<RulebookId, PriceRules>> = {
   // OKX "Funding rate mechanism": 8 h, interest 0.01 % per 8 h, clamp ±0.05 %, paid on the mark. Assumed: a
   // Binance-like index and mark, cap 0.75 × first-tier mmr (OKX publishes a cap per symbol), and one premium
   // sample a minute.
-  okx: {
-    id: 'okx',
-    index: CAPPED_INDEX,
-    mark: 'binance',
-    maxMovePerTick: MAX_MOVE_PER_TICK,
-    funding: BINANCE_FUNDING,
-    fundingPriceBasis: 'mark',
-    premiumSampleMs: MINUTE_MS,
-  },
+  okx: binanceLike('okx'),
 };
 
 /**
