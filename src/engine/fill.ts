@@ -1,5 +1,5 @@
-import { LedgerAccounts, type Transfer } from '../ledger/index.js';
-import { tierIndexOf } from '../margin/index.js';
+import { LedgerAccounts, type Balance, type Transfer } from '../ledger/index.js';
+import { tierIndex as tierIndexAt } from '../margin/index.js';
 import { divide, mulDiv } from '../numbers/index.js';
 import { refreshNegativeFlag } from './accounts.js';
 import { settingsOf } from './settings.js';
@@ -34,6 +34,8 @@ const RATE_ONE = pow10(RATE_SCALE);
 /** Everything one side of a fill will change, computed before anything is changed. */
 interface SidePlan {
   readonly account: AccountState;
+  /** The account's cross wallet in the settlement asset (looked up once per fill side). */
+  readonly wallet: Balance;
   readonly settings: SymbolSettings;
   readonly trade: LegTrade;
   readonly after: PositionState | null;
@@ -156,6 +158,7 @@ function planSide(
     isolated && trade.openQty > 0n ? divide(trade.openQty * price, settings.leverage, 'ceil') : 0n;
   const plan: SidePlan = {
     account,
+    wallet: walletOf(state, account, instrument.spec.asset),
     settings,
     trade,
     after,
@@ -172,21 +175,22 @@ function planSide(
   const stale = checkPricesAvailable(instrument, nowMs);
   if (stale !== null) return stale;
   const compiled = instrument.compiled;
-  const lastCap = compiled.instrument.tiers.tiers[compiled.floors.length - 1]?.cap;
+  const limits = instrument.limits;
   const notional = after.qty * mark;
-  if (lastCap !== undefined && notional * lastCap.den >= lastCap.num * pow10(compiled.scales.valueScale)) {
+  if (limits.capValue !== null && notional >= limits.capValue) {
     return reject('exceeds_tier_notional', `the ${symbol} position would pass the last tier's cap`);
   }
-  const tier = compiled.instrument.tiers.tiers[tierIndexOf(compiled, after.qty, after.entryValue, mark)];
-  if (tier !== undefined && settings.leverage * tier.maxLeverage.den > tier.maxLeverage.num) {
+  const tierIndex = tierIndexAt(compiled.floors, compiled.markBasis ? notional : after.entryValue);
+  const maxLeverage = limits.maxLeverage[tierIndex];
+  if (maxLeverage !== undefined && settings.leverage > maxLeverage) {
     return reject(
       'leverage_above_tier_max',
-      `leverage ${settings.leverage} exceeds tier ${tier.index}'s max at the new size`,
+      `leverage ${settings.leverage} exceeds tier ${tierIndex + 1}'s max at the new size`,
     );
   }
   const walletDelta = isolated ? -fee - isolatedIn : realizedPnl - fee;
   const figures = crossFigures(state, account, instrument.spec.asset, {
-    key: trade.key,
+    replaces: trade.existing,
     position: after,
     walletDelta,
     releasedReserve,
@@ -203,9 +207,10 @@ function record(events: EngineEvent[], transfer: Transfer | null): void {
   if (transfer !== null) events.push({ type: 'Transfer', transfer });
 }
 
-/** The open interest a position adds on the side `sign` (qty units). */
-function openInterest(position: PositionState | null | undefined, sign: bigint): bigint {
-  return position?.sign === sign ? position.qty : 0n;
+/** Adds `delta` (qty units) to the open interest on the side `sign`. */
+function addOpenInterest(instrument: InstrumentState, sign: bigint, delta: bigint): void {
+  if (sign === 1n) instrument.longOpenInterest += delta;
+  else instrument.shortOpenInterest += delta;
 }
 
 function applySide(
@@ -217,7 +222,7 @@ function applySide(
 ): void {
   const { account, trade } = plan;
   const asset = instrument.spec.asset;
-  const wallet = walletOf(state, account, asset);
+  const wallet = plan.wallet;
   const isolated = plan.settings.marginMode === 'isolated';
   const margin = isolated ? isolatedOf(state, account, instrument, trade.positionSide) : wallet;
   const clearing = houseOf(state, instrument).clearing;
@@ -245,21 +250,31 @@ function applySide(
     record(events, state.ledger.move(wallet, margin, plan.isolatedIn, 'isolated margin'));
 
   const before = trade.existing;
-  instrument.longOpenInterest += openInterest(plan.after, 1n) - openInterest(before, 1n);
-  instrument.shortOpenInterest += openInterest(plan.after, -1n) - openInterest(before, -1n);
+  // Open interest moves only by what this leg opened and closed (no bigint arithmetic for the other side).
+  const afterQty = plan.after?.qty ?? 0n;
+  const beforeQty = before?.qty ?? 0n;
+  if (plan.after?.sign === before?.sign) {
+    if (afterQty !== beforeQty) addOpenInterest(instrument, plan.after?.sign ?? 1n, afterQty - beforeQty);
+  } else {
+    if (before !== undefined) addOpenInterest(instrument, before.sign, -beforeQty);
+    if (plan.after !== null) addOpenInterest(instrument, plan.after.sign, afterQty);
+  }
   // Settings in force when a position opens are stored with it (later default changes must not alter it).
   if (!account.settings.has(symbol)) account.settings.set(symbol, plan.settings);
   if (plan.after === null) account.positions.delete(trade.key);
   else account.positions.set(trade.key, plan.after);
-  // One-way accounts hold the symbol exactly when this leg is open; hedge accounts may hold the other leg.
-  const holdsSymbol =
-    plan.after !== null ||
-    (trade.positionSide !== 'BOTH' &&
-      account.positions.has(positionKey(symbol, trade.positionSide === 'LONG' ? 'SHORT' : 'LONG')));
-  if (holdsSymbol !== instrument.holders.has(account.id)) {
-    if (holdsSymbol) instrument.holders.add(account.id);
-    else instrument.holders.delete(account.id);
-    instrument.holdersSorted = null;
+  // Holding the symbol changes only when this leg opens or closes. One-way accounts hold the symbol exactly
+  // when this leg is open; hedge accounts may hold the other leg.
+  if ((before === undefined) !== (plan.after === null)) {
+    const holdsSymbol =
+      plan.after !== null ||
+      (trade.positionSide !== 'BOTH' &&
+        account.positions.has(positionKey(symbol, trade.positionSide === 'LONG' ? 'SHORT' : 'LONG')));
+    if (holdsSymbol !== instrument.holders.has(account.id)) {
+      if (holdsSymbol) instrument.holders.add(account.id);
+      else instrument.holders.delete(account.id);
+      instrument.holdersSorted = null;
+    }
   }
   events.push({
     type: 'PositionChanged',
@@ -292,7 +307,7 @@ function chargeFee(
   instrument: InstrumentState,
   events: EngineEvent[],
 ): void {
-  const wallet = walletOf(state, plan.account, instrument.spec.asset);
+  const wallet = plan.wallet;
   const reason = plan.fee >= 0n ? 'trading fee' : 'maker rebate';
   const t = state.ledger.settleBalances(wallet, houseOf(state, instrument).fees, plan.fee, reason);
   record(events, t);
@@ -314,8 +329,7 @@ function flagIfNegative(
     events.push(...refreshNegativeFlag(state, account));
     return;
   }
-  const asset = instrument.spec.asset;
-  let negative = walletOf(state, account, asset).value < 0n;
+  let negative = plan.wallet.value < 0n;
   if (!negative && plan.settings.marginMode === 'isolated')
     negative = isolatedOf(state, account, instrument, plan.trade.positionSide).value < 0n;
   if (!negative) return;

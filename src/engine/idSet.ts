@@ -13,31 +13,57 @@ function hashOf(id: string): number {
 /**
  * A growing set of short strings (fill idempotency ids) for the fill path. A `Set<string>` of a few hundred
  * thousand ids costs about a microsecond a lookup there: each probe reads the stored key string to compare
- * hashes, a cache miss on a table far larger than the cache. Here the slots hold each id's 32-bit hash next to
- * its index, so looking up a new id touches one small typed array and reads a stored string only when the
- * hashes match. Open addressing with linear probing, at most half full; ids are kept in insertion order.
+ * hashes, a cache miss on a table far larger than the cache. Here each slot is two adjacent 32-bit words, the
+ * id's index + 1 and its hash, so looking up a new id touches one cache line of one typed array and reads a
+ * stored string only when the hashes match. Open addressing with linear probing, at most half full; ids are
+ * kept in insertion order.
+ *
+ * The fill path asks `has` and then, once the fill is applied, `add` for the same id: `has` remembers where it
+ * stopped, and `add` of that id (with nothing added in between) places it there without hashing or probing
+ * again.
  */
 export class IdSet {
   private ids: string[] = [];
   private idHashes = new Int32Array(INITIAL_SLOTS / 2);
-  /** Per slot: the id's index + 1 (0 is empty). */
-  private slots = new Int32Array(INITIAL_SLOTS);
-  /** Per slot: the id's hash (compared before the string). */
-  private slotHashes = new Int32Array(INITIAL_SLOTS);
+  /** Slot s is words 2s (the id's index + 1; 0 is empty) and 2s + 1 (the id's hash). */
+  private table = new Int32Array(INITIAL_SLOTS * 2);
+  /** The last id `has` did not find, its hash, and the empty slot its probe ended on (−1: none). */
+  private missId = '';
+  private missHash = 0;
+  private missSlot = -1;
 
   get size(): number {
     return this.ids.length;
   }
 
   has(id: string): boolean {
-    return this.find(id, hashOf(id)) >= 0;
+    const hash = hashOf(id);
+    const slot = this.find(id, hash);
+    if (slot >= 0) return true;
+    this.missId = id;
+    this.missHash = hash;
+    this.missSlot = -1 - slot;
+    return false;
   }
 
   /** Adds `id`; adding one already present is a bug (callers check `has` first: validate, then mutate). */
   add(id: string): void {
-    const hash = hashOf(id);
-    assert(this.find(id, hash) < 0, 'IdSet.add of an id already present');
-    if ((this.ids.length + 1) * 2 > this.slots.length) this.grow();
+    let hash: number;
+    let slot: number;
+    if (this.missSlot >= 0 && id === this.missId) {
+      hash = this.missHash;
+      slot = this.missSlot;
+    } else {
+      hash = hashOf(id);
+      const found = this.find(id, hash);
+      assert(found < 0, 'IdSet.add of an id already present');
+      slot = -1 - found;
+    }
+    this.missSlot = -1;
+    if ((this.ids.length + 1) * 2 > this.table.length / 2) {
+      this.grow();
+      slot = this.emptySlot(hash);
+    }
     if (this.ids.length === this.idHashes.length) {
       const hashes = new Int32Array(this.idHashes.length * 2);
       hashes.set(this.idHashes);
@@ -45,7 +71,8 @@ export class IdSet {
     }
     this.ids.push(id);
     this.idHashes[this.ids.length - 1] = hash;
-    this.place(this.ids.length, hash);
+    this.table[2 * slot] = this.ids.length;
+    this.table[2 * slot + 1] = hash;
   }
 
   /** The ids in insertion order. */
@@ -53,27 +80,33 @@ export class IdSet {
     return this.ids;
   }
 
-  /** The slot holding `id`, or −1. */
+  /** The slot holding `id`, or −1 − the empty slot where its probe ended. */
   private find(id: string, hash: number): number {
-    const mask = this.slots.length - 1;
+    const table = this.table;
+    const mask = table.length / 2 - 1;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const entry = this.slots[slot] ?? 0;
-      if (entry === 0) return -1;
-      if (this.slotHashes[slot] === hash && this.ids[entry - 1] === id) return slot;
+      const entry = table[2 * slot] ?? 0;
+      if (entry === 0) return -1 - slot;
+      if (table[2 * slot + 1] === hash && this.ids[entry - 1] === id) return slot;
     }
   }
 
-  private place(entry: number, hash: number): void {
-    const mask = this.slots.length - 1;
+  /** The first empty slot on `hash`'s probe path. */
+  private emptySlot(hash: number): number {
+    const table = this.table;
+    const mask = table.length / 2 - 1;
     let slot = hash & mask;
-    while ((this.slots[slot] ?? 0) !== 0) slot = (slot + 1) & mask;
-    this.slots[slot] = entry;
-    this.slotHashes[slot] = hash;
+    while ((table[2 * slot] ?? 0) !== 0) slot = (slot + 1) & mask;
+    return slot;
   }
 
   private grow(): void {
-    this.slots = new Int32Array(this.slots.length * 2);
-    this.slotHashes = new Int32Array(this.slots.length);
-    for (let i = 0; i < this.ids.length; i++) this.place(i + 1, this.idHashes[i] ?? 0);
+    this.table = new Int32Array(this.table.length * 2);
+    for (let i = 0; i < this.ids.length; i++) {
+      const hash = this.idHashes[i] ?? 0;
+      const slot = this.emptySlot(hash);
+      this.table[2 * slot] = i + 1;
+      this.table[2 * slot + 1] = hash;
+    }
   }
 }

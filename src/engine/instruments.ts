@@ -1,6 +1,6 @@
 import { buildTierTable, type Instrument, type TierSpec } from '../market/index.js';
-import { compileInstrument } from '../margin/index.js';
-import { MAX_DECIMAL_SCALE, parseDecimal, pow10, Rational } from '../numbers/index.js';
+import { compileInstrument, type CompiledInstrument } from '../margin/index.js';
+import { divide, MAX_DECIMAL_SCALE, parseDecimal, pow10, Rational } from '../numbers/index.js';
 import type { Command, Rejection, TierInput } from './commands.js';
 import type { EngineEvent } from './events.js';
 import { identifier, isRejection, reject, units } from './parse.js';
@@ -11,6 +11,7 @@ import {
   type EngineState,
   type InstrumentSpec,
   type InstrumentState,
+  type OpeningLimits,
 } from './state.js';
 
 type Of<T extends Command['type']> = Extract<Command, { type: T }>;
@@ -49,6 +50,23 @@ function tierSpecs(tiers: unknown): TierSpec[] | Rejection {
 }
 
 /** Validates a listing and compiles it at the asset's scale (also used to rebuild instruments from snapshots). */
+/**
+ * The opening checks in whole units, computed once per tier table: notional × den ≥ num × 10^valueScale
+ * exactly when notional ≥ ⌈num × 10^valueScale / den⌉ (notional is an integer), and a whole leverage L
+ * exceeds num/den exactly when L > ⌊num/den⌋.
+ */
+export function openingLimits(compiled: CompiledInstrument): OpeningLimits {
+  const tiers = compiled.instrument.tiers.tiers;
+  const lastCap = tiers[tiers.length - 1]?.cap;
+  return {
+    capValue:
+      lastCap === undefined
+        ? null
+        : divide(lastCap.num * pow10(compiled.scales.valueScale), lastCap.den, 'ceil'),
+    maxLeverage: tiers.map((t) => divide(t.maxLeverage.num, t.maxLeverage.den, 'floor')),
+  };
+}
+
 export function buildInstrument(spec: InstrumentSpec, assetScale: number): InstrumentState | Rejection {
   const priceScale = scaleField(spec.priceScale, 'priceScale');
   if (isRejection(priceScale)) return priceScale;
@@ -102,6 +120,7 @@ export function buildInstrument(spec: InstrumentSpec, assetScale: number): Instr
   return {
     spec,
     compiled: compiled.value,
+    limits: openingLimits(compiled.value),
     makerFee,
     takerFee,
     priceFactor: pow10(compiled.value.scales.priceScale - priceScale),
@@ -159,6 +178,7 @@ export function setParameter(state: EngineState, c: Of<'setParameter'>): EngineE
   if (isRejection(built)) return built;
   current.spec = built.spec;
   current.compiled = built.compiled;
+  current.limits = built.limits;
   current.makerFee = built.makerFee;
   current.takerFee = built.takerFee;
   return [{ type: 'ParameterChanged', symbol: c.symbol, fields }];

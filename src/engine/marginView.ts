@@ -32,7 +32,8 @@ export function initialMarginAt(position: PositionState, price: bigint, leverage
 
 /** A trade under test: the position it would leave (null: closed) and what it would do to the wallet and holds. */
 export interface Hypothesis {
-  readonly key: string;
+  /** The position the trade changes, as held now (left out of the sums), or undefined: a new leg. */
+  readonly replaces: PositionState | undefined;
   readonly position: PositionState | null;
   readonly walletDelta: bigint;
   readonly releasedReserve: bigint;
@@ -60,14 +61,17 @@ function addCrossPosition(
   if (instrument.spec.asset !== asset) return;
   const settings = account.settings.get(position.symbol) ?? settingsOf(state, account, position.symbol);
   if (settings.marginMode === 'isolated') return;
-  const mark = markOf(instrument);
-  sums.equity += pnlAt(position, mark);
-  sums.initialMargin += initialMarginAt(position, mark, settings.leverage);
+  // One notional for both figures: PnL is notional − entry value (signed), initial margin notional / leverage.
+  const notional = position.qty * markOf(instrument);
+  if (position.sign === 1n) sums.equity += notional - position.entryValue;
+  else sums.equity += position.entryValue - notional;
+  sums.initialMargin += divide(notional, settings.leverage, 'ceil');
 }
 
 /**
  * Cross figures of one account in one asset at the current marks, optionally under a hypothesis. On every
- * fill's path (twice), so it is one plain loop: no closures, no maintenance margin (nothing here needs it).
+ * fill's path (twice), so it is one plain loop over the positions (by value: no entry arrays), no closures and
+ * no maintenance margin (nothing here needs it).
  */
 export function crossFigures(
   state: EngineState,
@@ -78,18 +82,20 @@ export function crossFigures(
   const wallet = walletOf(state, account, asset).value + (hypothesis?.walletDelta ?? 0n);
   const sums = {
     equity: wallet,
-    initialMargin: (hypothesis?.extraReserve ?? 0n) - (hypothesis?.releasedReserve ?? 0n),
+    initialMargin: hypothesis === undefined ? 0n : hypothesis.extraReserve - hypothesis.releasedReserve,
   };
-  const skipKey = hypothesis?.key;
-  for (const [key, position] of account.positions)
-    if (key !== skipKey) addCrossPosition(state, account, asset, position, sums);
+  const replaced = hypothesis?.replaces;
+  for (const position of account.positions.values())
+    if (position !== replaced) addCrossPosition(state, account, asset, position, sums);
   const extra = hypothesis?.position ?? null;
   if (extra !== null) addCrossPosition(state, account, asset, extra, sums);
   const equity = sums.equity;
   let initialMargin = sums.initialMargin;
-  for (const order of account.orders.values()) {
-    const instrument = state.instruments.get(order.symbol);
-    if (instrument?.spec.asset === asset) initialMargin += order.reserved;
+  if (account.orders.size > 0) {
+    for (const order of account.orders.values()) {
+      const instrument = state.instruments.get(order.symbol);
+      if (instrument?.spec.asset === asset) initialMargin += order.reserved;
+    }
   }
   return { wallet, equity, initialMargin, available: equity - initialMargin };
 }

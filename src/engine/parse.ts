@@ -1,4 +1,4 @@
-import { parseDecimal, toScaleExact } from '../numbers/index.js';
+import { parseDecimal, shortDecimalToScale, toScaleExact } from '../numbers/index.js';
 import type { RejectCode, Rejection } from './commands.js';
 import { MAX_ID_LENGTH } from './state.js';
 
@@ -23,10 +23,21 @@ export function units(
   sign: 'positive' | 'nonNegative' | 'any',
 ): bigint | Rejection {
   if (typeof text !== 'string') return reject(code, `${field} must be a decimal string`);
+  const short = shortDecimalToScale(text, scale);
+  if (short !== undefined) return signed(short, field, code, sign);
   const parsed = parseDecimal(text);
   if (!parsed.ok) return reject(code, `${field} "${text.slice(0, 40)}" is not a plain decimal`);
   const value = toScaleExact(parsed.value, scale);
   if (value === null) return reject(code, `${field} ${text} has more than ${scale} fraction digits`);
+  return signed(value, field, code, sign);
+}
+
+function signed(
+  value: bigint,
+  field: string,
+  code: RejectCode,
+  sign: 'positive' | 'nonNegative' | 'any',
+): bigint | Rejection {
   if (sign === 'positive' && value <= 0n) return reject(code, `${field} must be positive`);
   if (sign === 'nonNegative' && value < 0n) return reject(code, `${field} must not be negative`);
   return value;

@@ -29,9 +29,19 @@ export interface InstrumentSpec {
   readonly prices?: PriceSpecInput;
 }
 
+/** The bounds a fill that opens exposure is checked against, from the tier table (derived with `compiled`). */
+export interface OpeningLimits {
+  /** A position whose notional (value units) is at or above this passes the last tier's cap; null: no cap. */
+  readonly capValue: bigint | null;
+  /** Per tier, the largest whole leverage it allows (⌊maxLeverage⌋: leverage is a whole number). */
+  readonly maxLeverage: readonly bigint[];
+}
+
 export interface InstrumentState {
   spec: InstrumentSpec;
   compiled: CompiledInstrument;
+  /** Derived from `compiled` and replaced with it. */
+  limits: OpeningLimits;
   /** Fee rates in 10^−RATE_SCALE (a negative maker rate is a rebate). */
   makerFee: bigint;
   takerFee: bigint;

@@ -31,6 +31,7 @@ export {
   kernelPnl,
   kernelMaintenance,
   maintenanceOf,
+  tierIndex,
   tierIndexOf,
   kernelHealthy,
   kernelLiquidationPrice,

@@ -142,7 +142,7 @@ export interface KernelPosition {
 }
 
 /** Index of the tier holding `notional` (value units), floors inclusive. */
-function tierIndex(floors: readonly bigint[], notional: bigint): number {
+export function tierIndex(floors: readonly bigint[], notional: bigint): number {
   let k = 0;
   while (k + 1 < floors.length && notional >= (floors[k + 1] ?? notional)) k++;
   return k;

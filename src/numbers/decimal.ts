@@ -80,6 +80,45 @@ export function toScaleExact(value: Decimal, scale: number): bigint | null {
   return value.units % factor === 0n ? value.units / factor : null;
 }
 
+/** Largest integer a float64 holds exactly together with every integer below it (2^53 − 1). */
+const SAFE = Number.MAX_SAFE_INTEGER;
+
+/**
+ * `text` as integer units at `scale` when it is a short plain decimal that needs no rounding: `[-]digits` or
+ * `[-]digits.digits`, at most 15 digits in all, no more fraction digits than `scale`. Otherwise undefined, and
+ * the caller takes the general path (`parseDecimal`, then `toScaleExact`), which also explains the rejection.
+ * The same value as that path, with one bigint made instead of several strings and bigints: every price and
+ * quantity of every command passes here.
+ */
+export function shortDecimalToScale(text: string, scale: number): bigint | undefined {
+  const length = text.length;
+  if (length === 0 || length > 17) return undefined;
+  const negative = text.charCodeAt(0) === MINUS;
+  let i = negative ? 1 : 0;
+  let digits = 0;
+  let point = -1;
+  let n = 0;
+  for (; i < length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === POINT) {
+      if (point !== -1) return undefined;
+      point = i;
+      continue;
+    }
+    if (code < ZERO || code > NINE) return undefined;
+    n = n * 10 + (code - ZERO);
+    digits++;
+  }
+  const start = negative ? 1 : 0;
+  if (digits === 0 || digits > 15 || point === start || point === length - 1) return undefined;
+  const fraction = point === -1 ? 0 : length - 1 - point;
+  if (fraction > scale) return undefined;
+  const up = scale - fraction;
+  const factor = up <= 15 ? 10 ** up : SAFE + 1;
+  const value = n * factor <= SAFE ? BigInt(n * factor) : BigInt(n) * pow10(up);
+  return negative ? -value : value;
+}
+
 /** Formats `units × 10^−scale` as a plain decimal string, trailing fraction zeros removed. */
 export function formatUnits(units: bigint, scale: number): string {
   assert(scale >= 0, 'negative scale');

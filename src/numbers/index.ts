@@ -4,6 +4,7 @@ export { pow10 } from './pow10.js';
 export { divide, mulDiv, roundingToward, type Rounding } from './rounding.js';
 export {
   parseDecimal,
+  shortDecimalToScale,
   rescale,
   toScaleExact,
   formatUnits,

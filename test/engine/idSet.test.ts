@@ -39,3 +39,31 @@ test('IdSet keeps 200,000 sequential ids (several doublings) and refuses a secon
     set.add('f5');
   }, /already present/);
 });
+
+test('IdSet: an add after a has of another id, or after a growth, still lands where has finds it', () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.tuple(fc.string({ maxLength: 6 }), fc.string({ maxLength: 6 })), { maxLength: 2000 }),
+      (pairs) => {
+        const reference = new Set<string>();
+        const set = new IdSet();
+        for (const [asked, added] of pairs) {
+          // `has` remembers where `asked`'s probe stopped; adding a different id must not use that slot.
+          assert.equal(set.has(asked), reference.has(asked));
+          if (!reference.has(added)) {
+            set.add(added);
+            reference.add(added);
+          }
+          if (!reference.has(asked) && asked.length % 2 === 0) {
+            set.add(asked);
+            reference.add(asked);
+          }
+        }
+        for (const id of reference) assert.ok(set.has(id), JSON.stringify(id));
+        assert.equal(set.size, reference.size);
+        assert.deepEqual([...set.values()], [...reference]);
+      },
+    ),
+    { numRuns: 200 },
+  );
+});

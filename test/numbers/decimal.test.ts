@@ -12,6 +12,7 @@ import {
   parseDecimal,
   pow10,
   rescale,
+  shortDecimalToScale,
   toScaleExact,
   type Decimal,
   type DecimalParseError,
@@ -310,6 +311,49 @@ describe('toScaleExact', () => {
       ),
       { numRuns: 500 },
     );
+  });
+});
+
+const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+const NOISE = [...DIGITS, '.', '-', '+', 'e', 'E', ' ', 'x'];
+
+describe('shortDecimalToScale', () => {
+  /** The general path: parse, then convert exactly (null where either says no). */
+  const general = (text: string, scale: number): bigint | null => {
+    const parsed = parseDecimal(text);
+    return parsed.ok ? toScaleExact(parsed.value, scale) : null;
+  };
+
+  test('agrees with parseDecimal + toScaleExact wherever it answers, and answers for short plain decimals', () => {
+    const digitString = (min: number, max: number) =>
+      fc.array(fc.constantFrom(...DIGITS), { minLength: min, maxLength: max }).map((d) => d.join(''));
+    const decimalText = fc
+      .tuple(fc.boolean(), digitString(0, 16), fc.option(digitString(0, 16)))
+      .map(([minus, int, frac]) => (minus ? '-' : '') + int + (frac === null ? '' : '.' + frac));
+    const noise = fc.string({ unit: fc.constantFrom(...NOISE), maxLength: 18 });
+    fc.assert(
+      fc.property(fc.oneof(decimalText, noise), fc.integer({ min: 0, max: 18 }), (text, scale) => {
+        const fast = shortDecimalToScale(text, scale);
+        if (fast !== undefined) assert.equal(fast, general(text, scale), `${text} at scale ${scale}`);
+        // Plain decimals of at most 15 digits with at most `scale` fraction digits always take the fast path.
+        const m = /^-?(\d+)(?:\.(\d+))?$/.exec(text);
+        if (m !== null && (m[1] ?? '').length + (m[2] ?? '').length <= 15 && (m[2] ?? '').length <= scale)
+          assert.notEqual(fast, undefined, text);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  test('examples at the edges: the 2^53 boundary, signs, zeros and what it leaves to the general path', () => {
+    assert.equal(shortDecimalToScale('9007199254740991', 0), undefined); // 16 digits: general path
+    assert.equal(shortDecimalToScale('900719925474099', 18), 900719925474099n * 10n ** 18n);
+    assert.equal(shortDecimalToScale('123.45', 8), 12345000000n);
+    assert.equal(shortDecimalToScale('-0.001', 3), -1n);
+    assert.equal(shortDecimalToScale('-0', 2), 0n);
+    assert.equal(shortDecimalToScale('007.50', 2), 750n);
+    assert.equal(shortDecimalToScale('1.005', 2), undefined); // would round: general path rejects it
+    for (const text of ['', '-', '.', '.5', '5.', '-.5', '1.2.3', '+1', '1e5', ' 1', 'NaN'])
+      assert.equal(shortDecimalToScale(text, 8), undefined, JSON.stringify(text));
   });
 });
 
