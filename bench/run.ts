@@ -662,8 +662,16 @@ function priceSection(): number {
   return result.failures.length > 0 ? 1 : 0;
 }
 
-const marginCode = main();
-const engineCode = await engineSection();
-const priceCode = priceSection();
+/** `npm run bench -- engine prices`: only the named sections (margin = 1–2, engine = 3, prices = 4–5); all by default. */
+const SECTIONS = ['margin', 'engine', 'prices'] as const;
+const asked = process.argv.slice(2);
+for (const name of asked) {
+  if (!(SECTIONS as readonly string[]).includes(name))
+    throw new Error(`unknown bench section ${name} (sections: ${SECTIONS.join(', ')})`);
+}
+const runs = (name: (typeof SECTIONS)[number]): boolean => asked.length === 0 || asked.includes(name);
+const marginCode = runs('margin') ? main() : 0;
+const engineCode = runs('engine') ? await engineSection() : 0;
+const priceCode = runs('prices') ? priceSection() : 0;
 console.log(`total ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)} s`);
 process.exitCode = [marginCode, engineCode, priceCode].find((code) => code !== 0) ?? 0;

@@ -7,7 +7,7 @@ import type { Command, FillParty, Rejection, Side } from './commands.js';
 import type { EngineEvent } from './events.js';
 import { legTrade, type LegTrade } from './exposure.js';
 import { priceUnits } from './instruments.js';
-import { crossFigures } from './marginView.js';
+import { crossAvailable, crossContribution } from './marginView.js';
 import { positionSideFor } from './orders.js';
 import { identifier, isRejection, reject, units } from './parse.js';
 import {
@@ -17,7 +17,6 @@ import {
   type EngineState,
   type InstrumentState,
   type OrderState,
-  type PositionState,
   type SymbolSettings,
   houseOf,
   isolatedOf,
@@ -38,9 +37,12 @@ interface SidePlan {
   readonly wallet: Balance;
   readonly settings: SymbolSettings;
   readonly trade: LegTrade;
-  readonly after: PositionState | null;
+  /** The leg after the fill: sign (0n: flat), size and entry value (held as numbers, not a new object). */
+  afterSign: 1n | -1n | 0n;
+  afterQty: bigint;
+  afterEntry: bigint;
   /** Money units; positive is a profit. */
-  readonly realizedPnl: bigint;
+  realizedPnl: bigint;
   /** Positive: paid by the user; negative: a maker rebate. */
   readonly fee: bigint;
   /** Initial margin moved from the wallet into the isolated margin for newly opened exposure. */
@@ -56,63 +58,39 @@ function feeOn(notional: bigint, rate: bigint): bigint {
     : -divide(notional * -rate, RATE_ONE, 'floor');
 }
 
-/** The position a trade leaves: closing releases entry value pro rata (rounded against the user), then opening adds at the fill price. */
-function positionAfter(
-  trade: LegTrade,
-  symbol: string,
-  side: Side,
-  qty: bigint,
-  price: bigint,
-): { after: PositionState | null; realizedPnl: bigint } {
+/**
+ * Sets the plan's leg after the trade: closing releases entry value pro rata (rounded against the user), then
+ * opening adds at the fill price. `notional` is qty × price of the whole trade.
+ */
+function planPositionAfter(plan: SidePlan, side: Side, qty: bigint, price: bigint, notional: bigint): void {
+  const trade = plan.trade;
   const existing = trade.existing;
   const tradeSign = side === 'buy' ? 1n : -1n;
   if (existing === undefined || trade.closeQty === 0n) {
-    const sign =
+    plan.afterSign =
       existing?.sign ??
       (trade.positionSide === 'SHORT' ? -1n : trade.positionSide === 'LONG' ? 1n : tradeSign);
-    return {
-      after: {
-        symbol,
-        positionSide: trade.positionSide,
-        sign,
-        qty: (existing?.qty ?? 0n) + qty,
-        entryValue: (existing?.entryValue ?? 0n) + qty * price,
-      },
-      realizedPnl: 0n,
-    };
+    plan.afterQty = existing === undefined ? qty : existing.qty + qty;
+    plan.afterEntry = existing === undefined ? notional : existing.entryValue + notional;
+    return;
   }
   // A long's realised PnL falls as the closed entry value rises, so that share is rounded up; a short's, down.
   const closedEntry =
     trade.closeQty === existing.qty
       ? existing.entryValue
       : mulDiv(existing.entryValue, trade.closeQty, existing.qty, existing.sign === 1n ? 'ceil' : 'floor');
-  const realizedPnl = existing.sign * (trade.closeQty * price - closedEntry);
+  const closedValue = trade.closeQty === qty ? notional : trade.closeQty * price;
+  plan.realizedPnl = existing.sign === 1n ? closedValue - closedEntry : closedEntry - closedValue;
   const remainingQty = existing.qty - trade.closeQty;
   if (remainingQty > 0n) {
-    return {
-      after: {
-        symbol: existing.symbol,
-        positionSide: existing.positionSide,
-        sign: existing.sign,
-        qty: remainingQty,
-        entryValue: existing.entryValue - closedEntry,
-      },
-      realizedPnl,
-    };
+    plan.afterSign = existing.sign;
+    plan.afterQty = remainingQty;
+    plan.afterEntry = existing.entryValue - closedEntry;
+  } else if (trade.openQty > 0n) {
+    plan.afterSign = tradeSign;
+    plan.afterQty = trade.openQty;
+    plan.afterEntry = trade.openQty * price;
   }
-  if (trade.openQty > 0n) {
-    return {
-      after: {
-        symbol,
-        positionSide: trade.positionSide,
-        sign: tradeSign,
-        qty: trade.openQty,
-        entryValue: trade.openQty * price,
-      },
-      realizedPnl,
-    };
-  }
-  return { after: null, realizedPnl };
 }
 
 function planSide(
@@ -122,6 +100,7 @@ function planSide(
   side: Side,
   qty: bigint,
   price: bigint,
+  notional: bigint,
   symbol: string,
   nowMs: number,
 ): SidePlan | Rejection {
@@ -151,24 +130,30 @@ function planSide(
   if (trade.overClose)
     return reject('reduce_only_violation', `a ${side} of ${qty} exceeds the ${positionSide} leg`);
   const settings = settingsOf(state, account, symbol);
-  const { after, realizedPnl } = positionAfter(trade, symbol, side, qty, price);
-  const fee = feeOn(qty * price, party.liquidity === 'maker' ? instrument.makerFee : instrument.takerFee);
+  const fee = feeOn(notional, party.liquidity === 'maker' ? instrument.makerFee : instrument.takerFee);
   const isolated = settings.marginMode === 'isolated';
   const isolatedIn =
-    isolated && trade.openQty > 0n ? divide(trade.openQty * price, settings.leverage, 'ceil') : 0n;
+    isolated && trade.openQty > 0n
+      ? divide(trade.openQty === qty ? notional : trade.openQty * price, settings.leverage, 'ceil')
+      : 0n;
+  const wallet = walletOf(state, account, instrument.spec.asset);
   const plan: SidePlan = {
     account,
-    wallet: walletOf(state, account, instrument.spec.asset),
+    wallet,
     settings,
     trade,
-    after,
-    realizedPnl,
+    afterSign: 0n,
+    afterQty: 0n,
+    afterEntry: 0n,
+    realizedPnl: 0n,
     fee,
     isolatedIn,
     order,
     releasedReserve,
   };
-  if (trade.openQty === 0n || after === null) return plan; // reducing is always allowed
+  planPositionAfter(plan, side, qty, price, notional);
+  const afterSign = plan.afterSign;
+  if (trade.openQty === 0n || afterSign === 0n) return plan; // reducing is always allowed
 
   const mark = instrument.mark;
   if (mark === null) return reject('missing_mark', `${symbol} has no mark price yet`);
@@ -176,11 +161,11 @@ function planSide(
   if (stale !== null) return stale;
   const compiled = instrument.compiled;
   const limits = instrument.limits;
-  const notional = after.qty * mark;
-  if (limits.capValue !== null && notional >= limits.capValue) {
+  const markValue = plan.afterQty * mark;
+  if (limits.capValue !== null && markValue >= limits.capValue) {
     return reject('exceeds_tier_notional', `the ${symbol} position would pass the last tier's cap`);
   }
-  const tierIndex = tierIndexAt(compiled.floors, compiled.markBasis ? notional : after.entryValue);
+  const tierIndex = tierIndexAt(compiled.floors, compiled.markBasis ? markValue : plan.afterEntry);
   const maxLeverage = limits.maxLeverage[tierIndex];
   if (maxLeverage !== undefined && settings.leverage > maxLeverage) {
     return reject(
@@ -188,15 +173,15 @@ function planSide(
       `leverage ${settings.leverage} exceeds tier ${tierIndex + 1}'s max at the new size`,
     );
   }
-  const walletDelta = isolated ? -fee - isolatedIn : realizedPnl - fee;
-  const figures = crossFigures(state, account, instrument.spec.asset, {
-    replaces: trade.existing,
-    position: after,
-    walletDelta,
-    releasedReserve,
-    extraReserve: 0n,
-  });
-  if (figures.available < 0n || (isolated && figures.wallet < 0n)) {
+  // The wallet after the fill, and what is available of it: the other cross positions as they are, this leg
+  // as it would be, and the released order hold.
+  const walletAfter = wallet.value + (isolated ? -fee - isolatedIn : plan.realizedPnl - fee);
+  const asset = instrument.spec.asset;
+  const available =
+    crossAvailable(state, account, asset, walletAfter, trade.existing) +
+    crossContribution(state, account, asset, symbol, afterSign, plan.afterQty, plan.afterEntry) +
+    releasedReserve;
+  if (available < 0n || (isolated && walletAfter < 0n)) {
     return reject('insufficient_margin', `account ${account.id} lacks initial margin for this fill`);
   }
   return plan;
@@ -230,7 +215,7 @@ function applySide(
   if (isolated && trade.closeQty > 0n && trade.existing !== undefined) {
     // Closing returns the closed share of the isolated margin (all of it when the leg is flat or flipped).
     const balance = margin.value;
-    const closesAll = plan.after?.sign !== trade.existing.sign;
+    const closesAll = plan.afterSign !== trade.existing.sign;
     const release = closesAll ? balance : mulDiv(balance, trade.closeQty, trade.existing.qty, 'floor');
     if (release > 0n) record(events, state.ledger.move(margin, wallet, release, 'isolated margin released'));
     if (closesAll && balance < 0n) {
@@ -250,24 +235,39 @@ function applySide(
     record(events, state.ledger.move(wallet, margin, plan.isolatedIn, 'isolated margin'));
 
   const before = trade.existing;
+  const { afterSign, afterQty, afterEntry } = plan;
   // Open interest moves only by what this leg opened and closed (no bigint arithmetic for the other side).
-  const afterQty = plan.after?.qty ?? 0n;
+  const beforeSign = before?.sign ?? 0n;
   const beforeQty = before?.qty ?? 0n;
-  if (plan.after?.sign === before?.sign) {
-    if (afterQty !== beforeQty) addOpenInterest(instrument, plan.after?.sign ?? 1n, afterQty - beforeQty);
+  if (afterSign === beforeSign) {
+    if (afterQty !== beforeQty) addOpenInterest(instrument, afterSign, afterQty - beforeQty);
   } else {
     if (before !== undefined) addOpenInterest(instrument, before.sign, -beforeQty);
-    if (plan.after !== null) addOpenInterest(instrument, plan.after.sign, afterQty);
+    if (afterSign !== 0n) addOpenInterest(instrument, afterSign, afterQty);
   }
   // Settings in force when a position opens are stored with it (later default changes must not alter it).
   if (!account.settings.has(symbol)) account.settings.set(symbol, plan.settings);
-  if (plan.after === null) account.positions.delete(trade.key);
-  else account.positions.set(trade.key, plan.after);
+  // The held position is updated in place (it stays where it is in memory); a new leg gets a new object.
+  if (afterSign === 0n) {
+    if (before !== undefined) account.positions.delete(trade.key);
+  } else if (before !== undefined) {
+    before.sign = afterSign;
+    before.qty = afterQty;
+    before.entryValue = afterEntry;
+  } else {
+    account.positions.set(trade.key, {
+      symbol,
+      positionSide: trade.positionSide,
+      sign: afterSign,
+      qty: afterQty,
+      entryValue: afterEntry,
+    });
+  }
   // Holding the symbol changes only when this leg opens or closes. One-way accounts hold the symbol exactly
   // when this leg is open; hedge accounts may hold the other leg.
-  if ((before === undefined) !== (plan.after === null)) {
+  if ((before === undefined) !== (afterSign === 0n)) {
     const holdsSymbol =
-      plan.after !== null ||
+      afterSign !== 0n ||
       (trade.positionSide !== 'BOTH' &&
         account.positions.has(positionKey(symbol, trade.positionSide === 'LONG' ? 'SHORT' : 'LONG')));
     if (holdsSymbol !== instrument.holders.has(account.id)) {
@@ -281,9 +281,9 @@ function applySide(
     accountId: account.id,
     symbol,
     positionSide: trade.positionSide,
-    sign: plan.after?.sign ?? 0n,
-    qty: plan.after?.qty ?? 0n,
-    entryValue: plan.after?.entryValue ?? 0n,
+    sign: afterSign,
+    qty: afterQty,
+    entryValue: afterEntry,
     realizedPnl: plan.realizedPnl,
   });
   if (plan.order !== undefined) {
@@ -357,9 +357,10 @@ export function fill(state: EngineState, c: Of<'fill'>): EngineEvent[] | Rejecti
   // The listing's own string from here on: positions keep it, and every later map lookup by it hits a
   // string whose hash is computed and that is the very key stored (the command's copy is a fresh string).
   const symbol = instrument.spec.symbol;
-  const buyer = planSide(state, instrument, c.buyer, 'buy', qty, price, symbol, c.timestampMs);
+  const notional = qty * price;
+  const buyer = planSide(state, instrument, c.buyer, 'buy', qty, price, notional, symbol, c.timestampMs);
   if (isRejection(buyer)) return buyer;
-  const seller = planSide(state, instrument, c.seller, 'sell', qty, price, symbol, c.timestampMs);
+  const seller = planSide(state, instrument, c.seller, 'sell', qty, price, notional, symbol, c.timestampMs);
   if (isRejection(seller)) return seller;
 
   const events: EngineEvent[] = [{ type: 'Filled', fillId, symbol, price, qty }];

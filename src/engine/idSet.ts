@@ -24,7 +24,6 @@ function hashOf(id: string): number {
  */
 export class IdSet {
   private ids: string[] = [];
-  private idHashes = new Int32Array(INITIAL_SLOTS / 2);
   /** Slot s is words 2s (the id's index + 1; 0 is empty) and 2s + 1 (the id's hash). */
   private table = new Int32Array(INITIAL_SLOTS * 2);
   /** The last id `has` did not find, its hash, and the empty slot its probe ended on (−1: none). */
@@ -64,13 +63,7 @@ export class IdSet {
       this.grow();
       slot = this.emptySlot(hash);
     }
-    if (this.ids.length === this.idHashes.length) {
-      const hashes = new Int32Array(this.idHashes.length * 2);
-      hashes.set(this.idHashes);
-      this.idHashes = hashes;
-    }
     this.ids.push(id);
-    this.idHashes[this.ids.length - 1] = hash;
     this.table[2 * slot] = this.ids.length;
     this.table[2 * slot + 1] = hash;
   }
@@ -100,12 +93,20 @@ export class IdSet {
     return slot;
   }
 
+  /**
+   * Doubles the table. The old slots are read in order, and an entry at its home slot s lands at s or s + the
+   * old size in the new table, so both tables are walked nearly in order (a rehash in insertion order would
+   * jump across the whole new table for every id).
+   */
   private grow(): void {
-    this.table = new Int32Array(this.table.length * 2);
-    for (let i = 0; i < this.ids.length; i++) {
-      const hash = this.idHashes[i] ?? 0;
+    const old = this.table;
+    this.table = new Int32Array(old.length * 2);
+    for (let i = 0; i < old.length; i += 2) {
+      const entry = old[i] ?? 0;
+      if (entry === 0) continue;
+      const hash = old[i + 1] ?? 0;
       const slot = this.emptySlot(hash);
-      this.table[2 * slot] = i + 1;
+      this.table[2 * slot] = entry;
       this.table[2 * slot + 1] = hash;
     }
   }

@@ -30,72 +30,65 @@ export function initialMarginAt(position: PositionState, price: bigint, leverage
   return divide(position.qty * price, leverage, 'ceil');
 }
 
-/** A trade under test: the position it would leave (null: closed) and what it would do to the wallet and holds. */
-export interface Hypothesis {
-  /** The position the trade changes, as held now (left out of the sums), or undefined: a new leg. */
-  readonly replaces: PositionState | undefined;
-  readonly position: PositionState | null;
-  readonly walletDelta: bigint;
-  readonly releasedReserve: bigint;
-  readonly extraReserve: bigint;
-}
-
 export interface CrossFigures {
   readonly wallet: bigint;
-  readonly equity: bigint;
-  /** Positions' initial margin plus order holds. */
-  readonly initialMargin: bigint;
+  /** Wallet plus the cross positions' PnL, less their initial margin and the order holds. */
   readonly available: bigint;
 }
 
-/** Adds a cross position's PnL and initial margin at the mark to `sums` (isolated and other assets add nothing). */
-function addCrossPosition(
+/**
+ * What a cross position of `asset` adds to the available balance at the mark: its PnL less its initial margin
+ * (rounded up). Isolated positions and other assets add nothing. Takes the position as numbers, so a fill can
+ * ask about a leg it has not made yet.
+ */
+export function crossContribution(
   state: EngineState,
   account: AccountState,
   asset: string,
-  position: PositionState,
-  sums: { equity: bigint; initialMargin: bigint },
-): void {
-  const instrument = state.instruments.get(position.symbol);
+  symbol: string,
+  sign: bigint,
+  qty: bigint,
+  entryValue: bigint,
+): bigint {
+  const instrument = state.instruments.get(symbol);
   assert(instrument !== undefined, 'position of a listed instrument');
-  if (instrument.spec.asset !== asset) return;
-  const settings = account.settings.get(position.symbol) ?? settingsOf(state, account, position.symbol);
-  if (settings.marginMode === 'isolated') return;
+  if (instrument.spec.asset !== asset) return 0n;
+  const settings = account.settings.get(symbol) ?? settingsOf(state, account, symbol);
+  if (settings.marginMode === 'isolated') return 0n;
   // One notional for both figures: PnL is notional − entry value (signed), initial margin notional / leverage.
-  const notional = position.qty * markOf(instrument);
-  if (position.sign === 1n) sums.equity += notional - position.entryValue;
-  else sums.equity += position.entryValue - notional;
-  sums.initialMargin += divide(notional, settings.leverage, 'ceil');
+  const notional = qty * markOf(instrument);
+  const pnl = sign === 1n ? notional - entryValue : entryValue - notional;
+  return pnl - divide(notional, settings.leverage, 'ceil');
 }
 
 /**
- * Cross figures of one account in one asset at the current marks, optionally under a hypothesis. On every
- * fill's path (twice), so it is one plain loop over the positions (by value: no entry arrays), no closures and
- * no maintenance margin (nothing here needs it).
+ * `wallet` plus every cross position's contribution in `asset` except `skip` (the leg a fill is about to
+ * change), less the order holds in `asset`. On every fill's path (twice): one plain loop over the positions
+ * by value, no closures, no objects made, no maintenance margin (nothing here needs it).
  */
-export function crossFigures(
+export function crossAvailable(
   state: EngineState,
   account: AccountState,
   asset: string,
-  hypothesis?: Hypothesis,
-): CrossFigures {
-  const wallet = walletOf(state, account, asset).value + (hypothesis?.walletDelta ?? 0n);
-  const sums = {
-    equity: wallet,
-    initialMargin: hypothesis === undefined ? 0n : hypothesis.extraReserve - hypothesis.releasedReserve,
-  };
-  const replaced = hypothesis?.replaces;
-  for (const position of account.positions.values())
-    if (position !== replaced) addCrossPosition(state, account, asset, position, sums);
-  const extra = hypothesis?.position ?? null;
-  if (extra !== null) addCrossPosition(state, account, asset, extra, sums);
-  const equity = sums.equity;
-  let initialMargin = sums.initialMargin;
+  wallet: bigint,
+  skip: PositionState | undefined,
+): bigint {
+  let available = wallet;
+  for (const p of account.positions.values()) {
+    if (p !== skip)
+      available += crossContribution(state, account, asset, p.symbol, p.sign, p.qty, p.entryValue);
+  }
   if (account.orders.size > 0) {
     for (const order of account.orders.values()) {
       const instrument = state.instruments.get(order.symbol);
-      if (instrument?.spec.asset === asset) initialMargin += order.reserved;
+      if (instrument?.spec.asset === asset) available -= order.reserved;
     }
   }
-  return { wallet, equity, initialMargin, available: equity - initialMargin };
+  return available;
+}
+
+/** Cross figures of one account in one asset at the current marks. */
+export function crossFigures(state: EngineState, account: AccountState, asset: string): CrossFigures {
+  const wallet = walletOf(state, account, asset).value;
+  return { wallet, available: crossAvailable(state, account, asset, wallet, undefined) };
 }

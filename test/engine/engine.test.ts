@@ -38,8 +38,10 @@ describe('engine: money flows written out by hand', () => {
     h.ok(fill('a', '0.001', '50000', 'alice', 'bob'));
     h.ok(fill('b', '0.001', '50000.1', 'alice', 'bob'));
     h.ok(fill('c', '0.001', '50000.1', 'alice', 'bob'));
-    const before = h.engine.view.accounts.get('alice')?.positions.get('BTCUSDT/BOTH');
-    assert.ok(before !== undefined);
+    // The view is live (positions are updated in place): keep the entry value, not the object.
+    const held = h.engine.view.accounts.get('alice')?.positions.get('BTCUSDT/BOTH');
+    assert.ok(held !== undefined);
+    const before = { entryValue: held.entryValue };
     h.ok({
       ...fill('d', '0.001', '50000', 'bob', 'alice'),
       buyer: { accountId: 'bob', liquidity: 'taker' },
