@@ -59,6 +59,7 @@ export function createAccount(state: EngineState, c: Of<'createAccount'>): Engin
     positions: new Map(),
     orders: new Map(),
     negativeBalance: false,
+    liquidationCooldowns: new Map(),
   });
   return [{ type: 'AccountCreated', accountId: id }];
 }
@@ -87,6 +88,9 @@ export function withdraw(state: EngineState, c: Of<'withdraw'>): EngineEvent[] |
   if (asset === undefined) return reject('unknown_asset', `asset ${String(c.asset)} is not configured`);
   const amount = units(c.amount, asset.scale, 'amount', 'invalid_amount', 'positive');
   if (isRejection(amount)) return amount;
+  // The solvency gate: an account left negative (bad debt) withdraws nothing until it is repaid.
+  if (account.negativeBalance)
+    return reject('negative_balance', `account ${account.id} has a negative balance (bad debt)`);
   // Withdrawable: wallet cash not needed as initial margin; unrealised profit is not cash.
   const figures = crossFigures(state, account, c.asset);
   const withdrawable = figures.available < figures.wallet ? figures.available : figures.wallet;

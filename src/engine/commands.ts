@@ -40,6 +40,8 @@ export type Command = CommandHeader &
          * and funding rates come from outside (`markPrice`, `fundingTick` with a rate).
          */
         readonly prices?: PriceSpecInput;
+        /** The loss waterfall's rules. Absent: the engine never liquidates this instrument's positions. */
+        readonly liquidation?: LiquidationSpecInput;
       }
     | {
         readonly type: 'setParameter';
@@ -120,6 +122,16 @@ export type Command = CommandHeader &
         /** The last trade price on the venue, when known (fills also set it). */
         readonly lastPrice?: string;
       }
+    | { readonly type: 'createInsuranceFund'; readonly fund: string; readonly asset: string }
+    | {
+        readonly type: 'fundInsurance';
+        readonly fund: string;
+        /** Money from outside the venue (the venue's own contribution). */
+        readonly amount: string;
+        /** `base` (the default) or the volatility `reserve`, which pays only in a declared stress regime. */
+        readonly pool?: 'base' | 'reserve';
+      }
+    | { readonly type: 'setStressRegime'; readonly active: boolean; readonly reason: string }
     | {
         readonly type: 'fundingTick';
         readonly symbol: string;
@@ -156,6 +168,20 @@ export interface PriceSpecInput {
   /** Largest mark move one tick may make, a fraction of the previous mark. */
   readonly maxMovePerTick?: string;
   readonly fundingIntervalHours?: number;
+}
+
+/** How an instrument's under-margined positions are liquidated (RULEBOOK.md §4). */
+export interface LiquidationSpecInput {
+  /** Whose waterfall: a rulebook id (its partial-liquidation rule, clearance fee and ADL ranking). */
+  readonly rules: string;
+  /** The insurance fund that takes the clearance fees and pays shortfalls (per instrument or shared). */
+  readonly insuranceFund: string;
+  /** The account standing for the book's resting liquidity: the counterparty of liquidation orders. */
+  readonly liquidityAccount: string;
+  /** ADL ranking, overriding the rulebook's. */
+  readonly adlPolicy?: string;
+  /** Clearance fee as a fraction of the closed notional, overriding the rulebook's. */
+  readonly clearanceFeeRate?: string;
 }
 
 export interface FillParty {
@@ -208,7 +234,10 @@ export type RejectCode =
   | 'price_out_of_order'
   | 'duplicate_price'
   | 'funding_not_due'
-  | 'no_price_layer';
+  | 'no_price_layer'
+  | 'unknown_fund'
+  | 'duplicate_fund'
+  | 'negative_balance';
 
 export interface Rejection {
   readonly code: RejectCode;

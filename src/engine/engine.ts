@@ -16,6 +16,8 @@ import { fill } from './fill.js';
 import { fundingTick } from './funding.js';
 import { buildInstrument, configureAsset, listInstrument, markPrice, setParameter } from './instruments.js';
 import { cancelOrder, placeOrder } from './orders.js';
+import { liquidateHolders } from './liquidate.js';
+import { createInsuranceFund, fundInsurance, setStressRegime } from './insurance.js';
 import { bookSnapshot, sourcePrices } from './prices.js';
 import { isRejection, reject } from './parse.js';
 import {
@@ -25,6 +27,7 @@ import {
   type CanonicalPrices,
   stateHash,
   type AccountState,
+  type DepthLevel,
   type EngineState,
   type InstrumentSpec,
   type OrderState,
@@ -55,7 +58,18 @@ const HANDLERS: Record<Command['type'], Handler> = {
   sourcePrices,
   bookSnapshot,
   fundingTick,
+  createInsuranceFund,
+  fundInsurance,
+  setStressRegime,
 };
+
+/** Commands after which the symbol's holders are screened for liquidation. */
+const LIQUIDATING: ReadonlySet<Command['type']> = new Set([
+  'markPrice',
+  'sourcePrices',
+  'bookSnapshot',
+  'fundingTick',
+]);
 
 /**
  * The one writer. Applies commands one at a time in sequence order; each handler validates fully before it
@@ -111,7 +125,15 @@ export class Engine {
     if (handler === undefined)
       return { ok: false, ...reject('invalid_command', `unknown command type ${String(command.type)}`) };
     const result = handler(state, command as never);
-    return isRejection(result) ? { ok: false, ...result } : { ok: true, events: result };
+    if (isRejection(result)) return { ok: false, ...result };
+    // A new mark (or funding paid) can put margin units below maintenance: the waterfall runs in the same
+    // command, so its events are this command's and a replay repeats them.
+    if (LIQUIDATING.has(command.type)) {
+      const instrument = state.instruments.get((command as { symbol: string }).symbol);
+      if (instrument !== undefined)
+        liquidateHolders(state, instrument, command.timestampMs, BigInt(command.seq), result);
+    }
+    return { ok: true, events: result };
   }
 
   /** SHA-256 of the canonical business state (sequence counter and clock excluded). */
@@ -159,6 +181,8 @@ export class Engine {
         assert(i.prices !== null, `snapshot instrument ${i.symbol} has its price state`);
         restorePrices(built.prices, i.prices);
       }
+      built.depth =
+        i.depth === null ? null : { bids: depthLevels(i.depth.bids), asks: depthLevels(i.depth.asks) };
       built.longOpenInterest = BigInt(i.longOpenInterest);
       built.shortOpenInterest = BigInt(i.shortOpenInterest);
       state.instruments.set(i.symbol, built);
@@ -179,6 +203,7 @@ export class Engine {
         positions: new Map(),
         orders: new Map(),
         negativeBalance: a.negativeBalance,
+        liquidationCooldowns: new Map(a.liquidationCooldowns.map((c) => [c.key, c.untilMs])),
       };
       for (const p of a.positions) {
         const [symbol = '', positionSide = 'BOTH'] = p.key.split('/') as [
@@ -209,12 +234,17 @@ export class Engine {
       c.ledger.map(([asset, account, balance]) => [asset, account, BigInt(balance)] as const),
     );
     for (const id of c.fillIds) state.fillIds.add(id);
+    for (const f of c.insuranceFunds) state.insuranceFunds.set(f.name, { name: f.name, asset: f.asset });
+    Object.assign(state.stress, c.stress);
     const engine = new Engine(state);
     if (engine.stateHash() !== parsed.stateHash)
       throw new Error('snapshot state does not match its recorded state hash');
     return engine;
   }
 }
+
+const depthLevels = (levels: readonly [string, string][]): DepthLevel[] =>
+  levels.map(([price, qty]) => ({ price: BigInt(price), qty: BigInt(qty) }));
 
 /** The shape `canonicalState` writes. */
 interface CanonicalState {
@@ -226,12 +256,14 @@ interface CanonicalState {
     prices: CanonicalPrices | null;
     longOpenInterest: string;
     shortOpenInterest: string;
+    depth: { bids: [string, string][]; asks: [string, string][] } | null;
   }[];
   accounts: {
     id: string;
     positionMode: 'oneWay' | 'hedge';
     negativeBalance: boolean;
     settings: { symbol: string; leverage: string; marginMode: 'cross' | 'isolated' }[];
+    liquidationCooldowns: { key: string; untilMs: number }[];
     positions: { key: string; sign: string; qty: string; entryValue: string }[];
     orders: {
       orderId: string;
@@ -246,4 +278,6 @@ interface CanonicalState {
   }[];
   ledger: [string, string, string][];
   fillIds: string[];
+  insuranceFunds: { name: string; asset: string }[];
+  stress: { active: boolean; reason: string; sinceMs: number };
 }

@@ -85,6 +85,13 @@ export type EngineEvent =
       /** False when this sampling slot already had its sample. */
       readonly sampled: boolean;
     }
+  | {
+      readonly type: 'BookDepthSet';
+      readonly symbol: string;
+      /** Levels a side in the liquidation executor's depth. */
+      readonly bids: number;
+      readonly asks: number;
+    }
   | { readonly type: 'PremiumSkipped'; readonly symbol: string; readonly reason: 'insufficient_depth' }
   | {
       readonly type: 'FundingPaid';
@@ -105,4 +112,50 @@ export type EngineEvent =
       readonly positionSide: string;
       readonly amount: bigint;
     }
-  | { readonly type: 'NegativeBalanceFlagged'; readonly accountId: string; readonly flagged: boolean };
+  | { readonly type: 'NegativeBalanceFlagged'; readonly accountId: string; readonly flagged: boolean }
+  | { readonly type: 'InsuranceFundCreated'; readonly fund: string; readonly asset: string }
+  | {
+      readonly type: 'InsuranceFundChanged';
+      readonly fund: string;
+      /** Money units after the change. */
+      readonly base: bigint;
+      readonly reserve: bigint;
+    }
+  | { readonly type: 'StressRegimeSet'; readonly active: boolean; readonly reason: string }
+  | {
+      readonly type: 'LiquidationTriggered';
+      readonly accountId: string;
+      /** The margin pool found at or below maintenance: the cross wallet of an asset, or one isolated leg. */
+      readonly unit: string;
+      /** Money units. */
+      readonly equity: bigint;
+      /** Money × rate units (10^−8 of a money unit). */
+      readonly maintenance: bigint;
+    }
+  | {
+      readonly type: 'LiquidationFill';
+      readonly accountId: string;
+      readonly symbol: string;
+      readonly positionSide: string;
+      /** Who took the other side: the book (the liquidity account), or an ADL counterparty. */
+      readonly via: 'book' | 'takeover' | 'adl';
+      readonly counterparty: string;
+      readonly qty: bigint;
+      /** Kernel price units. */
+      readonly price: bigint;
+      /** The liquidated leg's bankruptcy price the order was limited to (kernel price units, rounded toward solvency). */
+      readonly bankruptcyPrice: bigint;
+    }
+  | {
+      readonly type: 'LiquidationEnded';
+      readonly accountId: string;
+      readonly unit: string;
+      /** healthy: back above maintenance; flat: nothing left to close; cooldown: waiting for the next slice; stuck: no liquidity, fund or ADL counterparty left. */
+      readonly outcome: 'healthy' | 'flat' | 'cooldown' | 'stuck';
+    }
+  | {
+      readonly type: 'AdlQuantiles';
+      readonly symbol: string;
+      /** accountId/positionSide → light 1 (least likely) … 5 (first in the queue), per side. */
+      readonly lights: Readonly<Record<string, number>>;
+    };

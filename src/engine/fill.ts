@@ -1,6 +1,6 @@
 import { LedgerAccounts, type Balance, type Transfer } from '../ledger/index.js';
 import { tierIndex as tierIndexAt } from '../margin/index.js';
-import { divide, mulDiv } from '../numbers/index.js';
+import { assert, divide, mulDiv } from '../numbers/index.js';
 import { refreshNegativeFlag } from './accounts.js';
 import { settingsOf } from './settings.js';
 import type { Command, FillParty, Rejection, Side } from './commands.js';
@@ -49,6 +49,8 @@ interface SidePlan {
   readonly isolatedIn: bigint;
   readonly order: OrderState | undefined;
   readonly releasedReserve: bigint;
+  /** A partly liquidated isolated leg keeps its whole margin (a fill releases the closed share). */
+  keepIsolatedMargin: boolean;
 }
 
 /** Fee on `notional` at `rate` (10^−RATE_SCALE): fees round up, rebates down (against the user). */
@@ -103,6 +105,7 @@ function planSide(
   notional: bigint,
   symbol: string,
   nowMs: number,
+  forced = false,
 ): SidePlan | Rejection {
   const account = state.accounts.get(party.accountId);
   if (account === undefined)
@@ -130,7 +133,9 @@ function planSide(
   if (trade.overClose)
     return reject('reduce_only_violation', `a ${side} of ${qty} exceeds the ${positionSide} leg`);
   const settings = settingsOf(state, account, symbol);
-  const fee = feeOn(notional, party.liquidity === 'maker' ? instrument.makerFee : instrument.takerFee);
+  const fee = forced
+    ? 0n
+    : feeOn(notional, party.liquidity === 'maker' ? instrument.makerFee : instrument.takerFee);
   const isolated = settings.marginMode === 'isolated';
   const isolatedIn =
     isolated && trade.openQty > 0n
@@ -150,10 +155,12 @@ function planSide(
     isolatedIn,
     order,
     releasedReserve,
+    keepIsolatedMargin: false,
   };
   planPositionAfter(plan, side, qty, price, notional);
   const afterSign = plan.afterSign;
-  if (trade.openQty === 0n || afterSign === 0n) return plan; // reducing is always allowed
+  // Reducing is always allowed; a forced trade (liquidation, ADL) is the engine's own and skips the checks.
+  if (trade.openQty === 0n || afterSign === 0n || forced) return plan;
 
   const mark = instrument.mark;
   if (mark === null) return reject('missing_mark', `${symbol} has no mark price yet`);
@@ -216,7 +223,11 @@ function applySide(
     // Closing returns the closed share of the isolated margin (all of it when the leg is flat or flipped).
     const balance = margin.value;
     const closesAll = plan.afterSign !== trade.existing.sign;
-    const release = closesAll ? balance : mulDiv(balance, trade.closeQty, trade.existing.qty, 'floor');
+    const release = closesAll
+      ? balance
+      : plan.keepIsolatedMargin
+        ? 0n
+        : mulDiv(balance, trade.closeQty, trade.existing.qty, 'floor');
     if (release > 0n) record(events, state.ledger.move(margin, wallet, release, 'isolated margin released'));
     if (closesAll && balance < 0n) {
       // An isolated loss stops at its margin: the rest is the venue's bad debt, not the user's wallet's.
@@ -377,4 +388,55 @@ export function fill(state: EngineState, c: Of<'fill'>): EngineEvent[] | Rejecti
   flagIfNegative(state, buyer, instrument, events);
   flagIfNegative(state, seller, instrument, events);
   return events;
+}
+
+/** One side of a trade the engine makes itself: the account and the leg it trades. */
+export interface ForcedParty {
+  readonly accountId: string;
+  readonly positionSide: 'BOTH' | 'LONG' | 'SHORT';
+  /** The liquidated side: a partial close of an isolated leg leaves its margin in the leg. */
+  readonly keepIsolatedMargin?: boolean;
+}
+
+/**
+ * A trade the engine makes itself (a liquidation order filled on the book, an ADL close): settled exactly like
+ * a fill (realised PnL, isolated margin, open interest, holders), with no trading fee, no fill id and none of
+ * the opening checks (the liquidated side only reduces; its counterparty is the liquidity account or an ADL
+ * counterparty, which only reduces). Callers have checked both parties exist and `qty` is positive.
+ */
+export function forcedTrade(
+  state: EngineState,
+  instrument: InstrumentState,
+  buyer: ForcedParty,
+  seller: ForcedParty,
+  qty: bigint,
+  price: bigint,
+  events: EngineEvent[],
+): void {
+  assert(qty > 0n && price > 0n, 'forced trade of a positive qty at a positive price');
+  const symbol = instrument.spec.symbol;
+  const notional = qty * price;
+  const plans: SidePlan[] = [];
+  for (const [party, side] of [
+    [buyer, 'buy'],
+    [seller, 'sell'],
+  ] as const) {
+    const plan = planSide(
+      state,
+      instrument,
+      { accountId: party.accountId, liquidity: 'taker', positionSide: party.positionSide },
+      side,
+      qty,
+      price,
+      notional,
+      symbol,
+      state.lastTimestampMs,
+      true,
+    );
+    if (isRejection(plan)) assert(false, `forced ${side} rejected: ${plan.code} ${plan.message}`);
+    plan.keepIsolatedMargin = party.keepIsolatedMargin === true;
+    plans.push(plan);
+  }
+  for (const plan of plans) applySide(state, instrument, plan, symbol, events);
+  for (const plan of plans) flagIfNegative(state, plan, instrument, events);
 }

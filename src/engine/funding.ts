@@ -1,5 +1,5 @@
 import { LedgerAccounts, type Balance } from '../ledger/index.js';
-import { assert, divide, pow10, Rational } from '../numbers/index.js';
+import { divide, pow10, Rational } from '../numbers/index.js';
 import { fundingIntervalMs, fundingRateFor, limitRate } from '../prices/index.js';
 import { FINE_DIGITS, type PriceState } from './priceLayer.js';
 import { averagePremiumOf, checkPricesAvailable, firstTierMmr } from './prices.js';
@@ -8,6 +8,7 @@ import type { Command, Rejection } from './commands.js';
 import type { EngineEvent } from './events.js';
 import { isRejection, reject, units } from './parse.js';
 import {
+  holdersOf,
   isolatedOf,
   RATE_SCALE,
   walletOf,
@@ -48,7 +49,7 @@ export function fundingTick(state: EngineState, c: Of<'fundingTick'>): EngineEve
   // Payers first, then receivers, so the pool never lends; one pass collects both, in sorted account order.
   const payments: Movement[] = [];
   const receipts: Movement[] = [];
-  const holders = (instrument.holdersSorted ??= sortedHolders(state, instrument));
+  const holders = holdersOf(state, instrument);
   const magnitude = rate < 0n ? -rate : rate;
   for (const account of rate === 0n ? [] : holders) {
     const isolated = account.settings.get(c.symbol)?.marginMode === 'isolated';
@@ -92,14 +93,6 @@ export function fundingTick(state: EngineState, c: Of<'fundingTick'>): EngineEve
     ...(instrument.prices === null ? {} : { limit, fundingTimeMs }),
   });
   return events;
-}
-
-function sortedHolders(state: EngineState, instrument: InstrumentState): AccountState[] {
-  return [...instrument.holders].sort().map((id) => {
-    const account = state.accounts.get(id);
-    assert(account !== undefined, `holder ${id} exists`);
-    return account;
-  });
 }
 
 /** One funding payment or receipt, collected before any money moves. */

@@ -4,6 +4,7 @@ import { divide, MAX_DECIMAL_SCALE, parseDecimal, pow10, Rational } from '../num
 import type { Command, Rejection, TierInput } from './commands.js';
 import type { EngineEvent } from './events.js';
 import { identifier, isRejection, reject, units } from './parse.js';
+import { parseLiquidationSpec, type LiquidationConfig } from './liquidationConfig.js';
 import { emptyPriceState, parsePriceSpec, type PriceState } from './priceLayer.js';
 import {
   MAX_SYMBOLS,
@@ -110,6 +111,12 @@ export function buildInstrument(spec: InstrumentSpec, assetScale: number): Instr
     if (isRejection(config)) return config;
     prices = emptyPriceState(config);
   }
+  let liquidation: LiquidationConfig | null = null;
+  if (spec.liquidation !== undefined) {
+    const config = parseLiquidationSpec(spec.liquidation, assetScale);
+    if (isRejection(config)) return config;
+    liquidation = config;
+  }
   const compiled = compileInstrument(instrument, assetScale, RATE_SCALE);
   if (!compiled.ok) {
     return reject(
@@ -131,6 +138,8 @@ export function buildInstrument(spec: InstrumentSpec, assetScale: number): Instr
     holders: new Set(),
     holdersSorted: null,
     house: null,
+    depth: null,
+    liquidation,
   };
 }
 
@@ -156,6 +165,21 @@ export function listInstrument(state: EngineState, c: Of<'listInstrument'>): Eng
   const { seq: _seq, timestampMs: _time, type: _type, ...spec } = c;
   const built = buildInstrument({ ...spec, symbol }, asset.scale);
   if (isRejection(built)) return built;
+  const liquidation = built.liquidation;
+  if (liquidation !== null) {
+    const fund = state.insuranceFunds.get(liquidation.insuranceFund);
+    if (fund?.asset !== built.spec.asset) {
+      return reject(
+        'unknown_fund',
+        `liquidation.insuranceFund ${liquidation.insuranceFund} is not an insurance fund in ${built.spec.asset}`,
+      );
+    }
+    if (!state.accounts.has(liquidation.liquidityAccount))
+      return reject(
+        'unknown_account',
+        `liquidation.liquidityAccount ${liquidation.liquidityAccount} does not exist`,
+      );
+  }
   state.instruments.set(symbol, built);
   return [{ type: 'InstrumentListed', symbol }];
 }

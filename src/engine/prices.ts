@@ -30,7 +30,7 @@ import {
   PREMIUM_SCALE,
   type PriceState,
 } from './priceLayer.js';
-import { RATE_SCALE, type EngineState, type InstrumentState } from './state.js';
+import { RATE_SCALE, type DepthLevel, type EngineState, type InstrumentState } from './state.js';
 import { assert, parseDecimal, toScaleExact, type InputError, type Result } from '../numbers/index.js';
 
 type Of<T extends Command['type']> = Extract<Command, { type: T }>;
@@ -313,13 +313,33 @@ function bookSide(instrument: InstrumentState, levels: unknown, field: string): 
 }
 
 /**
+ * Book levels as the liquidation executor's depth, in kernel price units: a bid rounded down and an ask up
+ * (a liquidation never assumes a better price than the book shows).
+ */
+function depthOf(
+  instrument: InstrumentState,
+  levels: readonly BookLevel[],
+  rounding: 'floor' | 'ceil',
+): DepthLevel[] {
+  const priceScale = instrument.compiled.scales.priceScale;
+  const qtyScale = instrument.spec.qtyScale;
+  return levels.map((l) => ({
+    price: l.price.toUnits(priceScale, rounding),
+    qty: l.qty.toUnits(qtyScale, 'floor'),
+  }));
+}
+
+/**
  * A book snapshot in: best bid/ask and last price for the mark, impact prices and a premium sample (one per
  * sampling slot) for funding, a basis sample for Binance's price 2 and the EMA for Hyperliquid's mark.
  */
 export function bookSnapshot(state: EngineState, c: Of<'bookSnapshot'>): EngineEvent[] | Rejection {
-  const found = layerOf(state, c.symbol);
-  if (isRejection(found)) return found;
-  const { instrument, layer } = found;
+  const instrument = state.instruments.get(c.symbol);
+  if (instrument === undefined) return reject('unknown_symbol', `${String(c.symbol)} is not listed`);
+  const layer = instrument.prices;
+  // Without a price layer a book only feeds the liquidation executor's liquidity.
+  if (layer === null && instrument.liquidation === null)
+    return reject('no_price_layer', `${String(c.symbol)} has neither a price layer nor liquidation rules`);
   const bids = bookSide(instrument, c.bids, 'bids');
   if (isRejection(bids)) return bids;
   const asks = bookSide(instrument, c.asks, 'asks');
@@ -339,6 +359,9 @@ export function bookSnapshot(state: EngineState, c: Of<'bookSnapshot'>): EngineE
     return reject('invalid_book', 'a book snapshot needs at least one bid and one ask');
 
   // Everything is checked; from here on the command changes state.
+  instrument.depth = { bids: depthOf(instrument, bids, 'floor'), asks: depthOf(instrument, asks, 'ceil') };
+  if (layer === null)
+    return [{ type: 'BookDepthSet', symbol: instrument.spec.symbol, bids: bids.length, asks: asks.length }];
   const scale = fineScale(instrument);
   layer.bestBid = bestBid.price.toUnits(scale, 'halfEven');
   layer.bestAsk = bestAsk.price.toUnits(scale, 'halfEven');

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { Ledger, LedgerAccounts, type Balance } from '../ledger/index.js';
+import { assert } from '../numbers/index.js';
 import type { CompiledInstrument } from '../margin/index.js';
-import type { PositionMode, PriceSpecInput, Side, TierInput } from './commands.js';
+import type { LiquidationSpecInput, PositionMode, PriceSpecInput, Side, TierInput } from './commands.js';
 import { IdSet } from './idSet.js';
+import type { LiquidationConfig } from './liquidationConfig.js';
 import type { PriceState } from './priceLayer.js';
 
 /** Fraction digits of every rate the engine stores (fees, funding, mmr): 1e-8, as venues publish them. */
@@ -27,6 +29,34 @@ export interface InstrumentSpec {
   readonly makerFeeRate: string;
   readonly takerFeeRate: string;
   readonly prices?: PriceSpecInput;
+  readonly liquidation?: LiquidationSpecInput;
+}
+
+/** One price level of the liquidity the liquidation executor trades against. */
+export interface DepthLevel {
+  /** Kernel price units. */
+  readonly price: bigint;
+  /** Qty units left at this level (liquidations consume it until the next book snapshot). */
+  qty: bigint;
+}
+
+/** The last book snapshot's depth, best first on each side. */
+export interface BookDepth {
+  readonly bids: DepthLevel[];
+  readonly asks: DepthLevel[];
+}
+
+/** An insurance fund: its money is the ledger accounts `insurance:{name}` (base) and `…:reserve`. */
+export interface InsuranceFundState {
+  readonly name: string;
+  readonly asset: string;
+}
+
+/** A declared stress regime, in which insurance funds' volatility reserves pay. */
+export interface StressRegime {
+  active: boolean;
+  reason: string;
+  sinceMs: number;
 }
 
 /** The bounds a fill that opens exposure is checked against, from the tier table (derived with `compiled`). */
@@ -60,6 +90,10 @@ export interface InstrumentState {
   house: { readonly fees: Balance; readonly clearing: Balance } | null;
   /** The holders' accounts sorted by id, the deterministic order funding pays in; null when `holders` changed. */
   holdersSorted: AccountState[] | null;
+  /** The liquidity liquidation orders trade against (the last book snapshot, consumed); null before one. */
+  depth: BookDepth | null;
+  /** The loss waterfall's rules (derived from the spec), or null: the engine never liquidates this symbol. */
+  readonly liquidation: LiquidationConfig | null;
 }
 
 export interface PositionState {
@@ -106,6 +140,8 @@ export interface AccountState {
   readonly orders: Map<string, OrderState>;
   /** Set when a loss left a wallet or isolated margin negative (bad debt until repaid). */
   negativeBalance: boolean;
+  /** Per position key: until when (ms) a sliced liquidation waits before the next slice (Hyperliquid). */
+  readonly liquidationCooldowns: Map<string, number>;
 }
 
 export interface EngineState {
@@ -117,6 +153,8 @@ export interface EngineState {
   ledger: Ledger;
   /** Idempotency ids of applied fills. */
   readonly fillIds: IdSet;
+  readonly insuranceFunds: Map<string, InsuranceFundState>;
+  readonly stress: StressRegime;
 }
 
 export function emptyState(): EngineState {
@@ -128,6 +166,8 @@ export function emptyState(): EngineState {
     accounts: new Map(),
     ledger: new Ledger(),
     fillIds: new IdSet(),
+    insuranceFunds: new Map(),
+    stress: { active: false, reason: '', sinceMs: 0 },
   };
 }
 
@@ -173,6 +213,15 @@ export function houseOf(
   });
 }
 
+/** The instrument's holders sorted by account id (the deterministic order funding and liquidation walk), cached. */
+export function holdersOf(state: EngineState, instrument: InstrumentState): readonly AccountState[] {
+  return (instrument.holdersSorted ??= [...instrument.holders].sort().map((id) => {
+    const account = state.accounts.get(id);
+    assert(account !== undefined, `holder ${id} of ${instrument.spec.symbol} is an account`);
+    return account;
+  }));
+}
+
 /** Position keys by symbol: the same strings every time, so their hashes are computed once (hot path). */
 const POSITION_KEYS = new Map<string, Readonly<Record<PositionSideKey, string>>>();
 
@@ -204,6 +253,7 @@ export function canonicalState(state: EngineState): string {
       leverage: s.leverage.toString(),
       marginMode: s.marginMode,
     })),
+    liquidationCooldowns: byKey(a.liquidationCooldowns).map(([key, untilMs]) => ({ key, untilMs })),
     positions: byKey(a.positions).map(([key, p]) => ({
       key,
       sign: p.sign.toString(),
@@ -228,6 +278,7 @@ export function canonicalState(state: EngineState): string {
     prices: i.prices === null ? null : canonicalPrices(i.prices),
     longOpenInterest: i.longOpenInterest.toString(),
     shortOpenInterest: i.shortOpenInterest.toString(),
+    depth: i.depth === null ? null : { bids: levelsText(i.depth.bids), asks: levelsText(i.depth.asks) },
   }));
   return JSON.stringify({
     assets: byKey(state.assets).map(([asset, a]) => ({ asset, scale: a.scale })),
@@ -235,8 +286,13 @@ export function canonicalState(state: EngineState): string {
     accounts,
     ledger: state.ledger.entries().map(([asset, account, balance]) => [asset, account, balance.toString()]),
     fillIds: [...state.fillIds.values()].sort(),
+    insuranceFunds: byKey(state.insuranceFunds).map(([name, f]) => ({ name, asset: f.asset })),
+    stress: state.stress,
   });
 }
+
+const levelsText = (levels: readonly DepthLevel[]): [string, string][] =>
+  levels.map((l) => [l.price.toString(), l.qty.toString()]);
 
 const text = (value: bigint | null): string | null => (value === null ? null : value.toString());
 

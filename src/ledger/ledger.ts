@@ -16,6 +16,8 @@ export const LedgerAccounts = {
   /** Losses beyond a closed isolated position's margin: the venue's, until an insurance fund covers them. */
   badDebt: 'bad-debt',
   insurance: (fund: string): string => `insurance:${fund}`,
+  /** The fund's volatility reserve: pays only while a stress regime is declared. */
+  insuranceReserve: (fund: string): string => `insurance:${fund}:reserve`,
   wallet: (accountId: string): string => `wallet:${accountId}`,
   isolated: (accountId: string, symbol: string, positionSide: string): string =>
     `isolated:${accountId}:${symbol}:${positionSide}`,

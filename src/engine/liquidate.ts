@@ -1,0 +1,478 @@
+import { LedgerAccounts } from '../ledger/index.js';
+import { ADL_POLICIES, allocateAdl, type AdlCandidate } from '../liquidation/adl/index.js';
+import { kernelBankruptcyPrice, tierIndex } from '../margin/index.js';
+import { assert, divide, pow10, Rational } from '../numbers/index.js';
+import { refreshNegativeFlag } from './accounts.js';
+import type { EngineEvent } from './events.js';
+import { forcedTrade, type ForcedParty } from './fill.js';
+import {
+  isHealthy,
+  positionMaintenance,
+  positionPnl,
+  RATE_ONE,
+  unitBalance,
+  unitHealth,
+  unitPositions,
+  type MarginUnit,
+  type UnitHealth,
+} from './health.js';
+import { fundAvailable, payFromFund } from './insurance.js';
+import type { LiquidationConfig } from './liquidationConfig.js';
+import { markOf } from './marginView.js';
+import { settingsOf } from './settings.js';
+import {
+  holdersOf,
+  positionKey,
+  type InsuranceFundState,
+  type AccountState,
+  type DepthLevel,
+  type EngineState,
+  type InstrumentState,
+  type PositionState,
+} from './state.js';
+
+/** Bound (TigerBeetle): waterfall steps for one margin unit in one command. */
+export const MAX_LIQUIDATION_STEPS = 64;
+
+/** A unit's name in events: `cross:{asset}` or `isolated:{symbol}/{positionSide}`. */
+export function unitName(unit: MarginUnit): string {
+  return unit.kind === 'cross'
+    ? `cross:${unit.asset}`
+    : `isolated:${positionKey(unit.instrument.spec.symbol, unit.positionSide)}`;
+}
+
+/** The margin units of `account` that back a position in `instrument` (its cross pool, its isolated legs). */
+export function unitsHolding(
+  state: EngineState,
+  account: AccountState,
+  instrument: InstrumentState,
+): MarginUnit[] {
+  const symbol = instrument.spec.symbol;
+  const units: MarginUnit[] = [];
+  let cross = false;
+  for (const side of ['BOTH', 'LONG', 'SHORT'] as const) {
+    if (!account.positions.has(positionKey(symbol, side))) continue;
+    if (settingsOf(state, account, symbol).marginMode === 'isolated')
+      units.push({ kind: 'isolated', account, instrument, positionSide: side });
+    else cross = true;
+  }
+  if (cross) units.unshift({ kind: 'cross', account, asset: instrument.spec.asset });
+  return units;
+}
+
+/**
+ * After a mark change of `instrument`: every margin unit backing a position in it that is at or below
+ * maintenance goes through the waterfall. Holders are walked in account-id order (deterministic); the
+ * liquidity account stands for the book and is never liquidated.
+ */
+export function liquidateHolders(
+  state: EngineState,
+  instrument: InstrumentState,
+  nowMs: number,
+  seed: bigint,
+  events: EngineEvent[],
+): void {
+  if (instrument.liquidation === null || instrument.mark === null) return;
+  for (const account of [...holdersOf(state, instrument)]) {
+    if (account.id === instrument.liquidation.liquidityAccount) continue;
+    for (const unit of unitsHolding(state, account, instrument)) {
+      const health = unitHealth(state, unit);
+      if (!isHealthy(health)) runWaterfall(state, unit, health, nowMs, seed, events);
+    }
+  }
+}
+
+/** Cancels the orders a unit's margin backs (their holds are released; holds are not ledger money). */
+function cancelOrders(unit: MarginUnit, state: EngineState, events: EngineEvent[]): void {
+  const account = unit.account;
+  for (const order of [...account.orders.values()]) {
+    const instrument = state.instruments.get(order.symbol);
+    const backed =
+      unit.kind === 'cross'
+        ? instrument?.spec.asset === unit.asset &&
+          settingsOf(state, account, order.symbol).marginMode === 'cross'
+        : order.symbol === unit.instrument.spec.symbol && order.positionSide === unit.positionSide;
+    if (!backed) continue;
+    account.orders.delete(order.orderId);
+    events.push({
+      type: 'OrderCancelled',
+      accountId: account.id,
+      orderId: order.orderId,
+      released: order.reserved,
+    });
+  }
+}
+
+/**
+ * The loss waterfall for one unit (RULEBOOK.md §4): cancel its orders, then step by step close its position
+ * with the largest maintenance margin — on the book down to the bankruptcy price (clearance fee to the
+ * insurance fund from the surplus), then with the fund paying the shortfall of deeper book levels, then by
+ * ADL at the bankruptcy price — until the unit is healthy, flat, waiting out a cooldown, or stuck.
+ */
+export function runWaterfall(
+  state: EngineState,
+  unit: MarginUnit,
+  health: UnitHealth,
+  nowMs: number,
+  seed: bigint,
+  events: EngineEvent[],
+): void {
+  const account = unit.account;
+  events.push({
+    type: 'LiquidationTriggered',
+    accountId: account.id,
+    unit: unitName(unit),
+    equity: health.equity,
+    maintenance: health.maintenanceRate,
+  });
+  cancelOrders(unit, state, events);
+  let outcome: 'healthy' | 'flat' | 'cooldown' | 'stuck' = 'stuck';
+  let fund: InsuranceFundState | undefined;
+  for (let step = 0; step < MAX_LIQUIDATION_STEPS; step++) {
+    const now = unitHealth(state, unit);
+    if (now.positions === 0) {
+      outcome = 'flat';
+      break;
+    }
+    if (isHealthy(now)) {
+      outcome = 'healthy';
+      break;
+    }
+    const target = nextTarget(state, unit, nowMs);
+    if (target === null) {
+      outcome = 'stuck';
+      break;
+    }
+    if (target === 'cooldown') {
+      outcome = 'cooldown';
+      break;
+    }
+    const { position, instrument, config } = target;
+    fund = state.insuranceFunds.get(config.insuranceFund);
+    const key = positionKey(instrument.spec.symbol, position.positionSide);
+    const qty = stepQty(config, instrument, position);
+    const closed = closeLeg(state, unit, position, instrument, config, qty, now, seed, events);
+    // Hyperliquid: what a slice left of the position waits out the cooldown.
+    if (config.step.kind === 'slices' && closed > 0n && account.positions.has(key))
+      account.liquidationCooldowns.set(key, nowMs + config.step.cooldownMs);
+    if (closed === 0n) {
+      outcome = 'stuck';
+      break;
+    }
+  }
+  if (fund !== undefined) coverDeficit(state, unit, fund, events);
+  events.push(...refreshNegativeFlag(state, account));
+  events.push({ type: 'LiquidationEnded', accountId: account.id, unit: unitName(unit), outcome });
+}
+
+/** The unit's position to close next: the largest maintenance margin (ties: key order), not cooling down. */
+function nextTarget(
+  state: EngineState,
+  unit: MarginUnit,
+  nowMs: number,
+): { position: PositionState; instrument: InstrumentState; config: LiquidationConfig } | 'cooldown' | null {
+  let best: { position: PositionState; instrument: InstrumentState; config: LiquidationConfig } | null = null;
+  let bestMaintenance = -1n;
+  let coolingDown = false;
+  for (const position of unitPositions(state, unit)) {
+    const instrument = state.instruments.get(position.symbol);
+    const config = instrument?.liquidation ?? null;
+    if (instrument === undefined || config === null) continue;
+    const key = positionKey(position.symbol, position.positionSide);
+    const until = unit.account.liquidationCooldowns.get(key);
+    if (until !== undefined && until > nowMs) {
+      coolingDown = true;
+      continue;
+    }
+    const maintenance = positionMaintenance(instrument.compiled, position, markOf(instrument));
+    if (maintenance > bestMaintenance) {
+      best = { position, instrument, config };
+      bestMaintenance = maintenance;
+    }
+  }
+  return best ?? (coolingDown ? 'cooldown' : null);
+}
+
+/** How much of `position` one step sends to the book (qty units), by the instrument's step rule. */
+export function stepQty(
+  config: LiquidationConfig,
+  instrument: InstrumentState,
+  position: PositionState,
+): bigint {
+  const step = config.step;
+  const mark = markOf(instrument);
+  if (step.kind === 'whole') return position.qty;
+  if (step.kind === 'slices') {
+    // Hyperliquid: above the threshold, a fraction (rounded up to a lot: close at least the fraction).
+    if (position.qty * mark <= step.thresholdValue) return position.qty;
+    const slice = divide(position.qty * step.fraction, RATE_ONE, 'ceil');
+    return slice < position.qty ? slice : position.qty;
+  }
+  // OKX / BitMEX: down to the floor of the tier below the current one (all of it in the lowest tier).
+  const compiled = instrument.compiled;
+  const value = compiled.markBasis ? position.qty * mark : position.entryValue;
+  const k = tierIndex(compiled.floors, value);
+  if (k === 0) return position.qty;
+  const floor = compiled.floors[k] ?? 0n;
+  // The largest qty whose value is below the floor; close the rest (at least one lot).
+  const perUnit = compiled.markBasis ? mark : divide(position.entryValue, position.qty, 'ceil');
+  const keep = divide(floor - 1n, perUnit, 'floor');
+  const close = position.qty - (keep < position.qty ? keep : position.qty - 1n);
+  return close > 0n ? close : 1n;
+}
+
+/** The liquidated leg's order side and the book side it trades against. */
+function bookSide(position: PositionState, instrument: InstrumentState): DepthLevel[] {
+  const depth = instrument.depth;
+  if (depth === null) return [];
+  return position.sign === 1n ? depth.bids : depth.asks;
+}
+
+/**
+ * Closes up to `qty` of `position` (the unit's) and returns what closed. The order is limited to the leg's
+ * bankruptcy price (the price where the unit's equity reaches zero, the unit's other positions held at their
+ * marks), rounded toward solvency: a long sells no lower than ⌈P_b⌉, a short buys no higher than ⌊P_b⌋.
+ */
+function closeLeg(
+  state: EngineState,
+  unit: MarginUnit,
+  position: PositionState,
+  instrument: InstrumentState,
+  config: LiquidationConfig,
+  qty: bigint,
+  health: UnitHealth,
+  seed: bigint,
+  events: EngineEvent[],
+): bigint {
+  const account = unit.account;
+  const long = position.sign === 1n;
+  const mark = markOf(instrument);
+  const constant = health.equity - positionPnl(position, mark);
+  const compiled = instrument.compiled;
+  const quotient = kernelBankruptcyPrice(
+    {
+      compiled,
+      sign: position.sign,
+      exposure: position.qty,
+      entryValue: position.entryValue,
+      entryTier: tierIndex(compiled.floors, position.entryValue),
+    },
+    constant,
+  );
+  // No positive bankruptcy price: a long is solvent at any price (limit 1 unit); a short at none (limit 0).
+  const limit =
+    quotient === null ? (long ? 1n : 0n) : divide(quotient.num, quotient.den, long ? 'ceil' : 'floor');
+  const fund = state.insuranceFunds.get(config.insuranceFund);
+  assert(fund !== undefined, `insurance fund ${config.insuranceFund} exists`);
+  const liquidity = state.accounts.get(config.liquidityAccount);
+  const leg: ForcedParty = {
+    accountId: account.id,
+    positionSide: position.positionSide,
+    keepIsolatedMargin: true,
+  };
+  const symbol = instrument.spec.symbol;
+  const positionSide = position.positionSide;
+  const fill = (
+    counterparty: ForcedParty,
+    via: 'book' | 'takeover' | 'adl',
+    amount: bigint,
+    price: bigint,
+  ): void => {
+    forcedTrade(
+      state,
+      instrument,
+      long ? counterparty : leg,
+      long ? leg : counterparty,
+      amount,
+      price,
+      events,
+    );
+    events.push({
+      type: 'LiquidationFill',
+      accountId: account.id,
+      symbol,
+      positionSide,
+      via,
+      counterparty: counterparty.accountId,
+      qty: amount,
+      price,
+      bankruptcyPrice: limit,
+    });
+  };
+  let remaining = qty;
+  let surplus = 0n;
+  let closedNotional = 0n;
+  const levels = liquidity === undefined ? [] : bookSide(position, instrument);
+  const lp: ForcedParty | null =
+    liquidity === undefined
+      ? null
+      : {
+          accountId: liquidity.id,
+          positionSide: liquidity.positionMode === 'oneWay' ? 'BOTH' : long ? 'LONG' : 'SHORT',
+        };
+
+  // 1. The book, no worse than bankruptcy.
+  for (const level of levels) {
+    if (remaining === 0n || lp === null) break;
+    if (level.qty === 0n) continue;
+    if (long ? level.price < limit : level.price > limit) break;
+    const amount = level.qty < remaining ? level.qty : remaining;
+    fill(lp, 'book', amount, level.price);
+    level.qty -= amount;
+    remaining -= amount;
+    closedNotional += amount * level.price;
+    surplus += (long ? level.price - limit : limit - level.price) * amount;
+  }
+  // Clearance fee from the surplus over bankruptcy (never more: the fee cannot bankrupt the account).
+  const fee = divide(closedNotional * config.clearanceFeeRate, RATE_ONE, 'ceil');
+  const take = fee < surplus ? fee : surplus;
+  if (take > 0n) {
+    const stillOpen = account.positions.has(positionKey(symbol, positionSide));
+    const from = unit.kind === 'isolated' && !stillOpen ? walletUnit(state, unit) : unitBalance(state, unit);
+    const to = state.ledger.balanceOf(LedgerAccounts.insurance(fund.name), fund.asset);
+    const paid = take < from.value ? take : from.value > 0n ? from.value : 0n;
+    if (paid > 0n) {
+      events.push({ type: 'Transfer', transfer: state.ledger.move(from, to, paid, 'clearance fee') });
+      events.push({
+        type: 'InsuranceFundChanged',
+        fund: fund.name,
+        base: to.value,
+        reserve: state.ledger.balance(LedgerAccounts.insuranceReserve(fund.name), fund.asset),
+      });
+    }
+  }
+
+  // 2. Takeover: the fund guarantees the bankruptcy price for deeper levels, paying each one's shortfall.
+  if (remaining > 0n && lp !== null && limit > 0n) {
+    for (const level of levels) {
+      if (remaining === 0n) break;
+      if (level.qty === 0n) continue;
+      const shortfall = long ? limit - level.price : level.price - limit;
+      if (shortfall <= 0n) continue;
+      const affordable = fundAvailable(state, fund) / shortfall;
+      const cap = level.qty < remaining ? level.qty : remaining;
+      const amount = affordable < cap ? affordable : cap;
+      if (amount === 0n) break;
+      // Paid in before the trade, so the leg's margin covers the fill at the deeper price.
+      payFromFund(state, fund, unitBalance(state, unit), shortfall * amount, 'insurance takeover', events);
+      fill(lp, 'takeover', amount, level.price);
+      level.qty -= amount;
+      remaining -= amount;
+    }
+  }
+
+  // 3. ADL at the bankruptcy price against the opposite side, ranked by the instrument's policy.
+  if (remaining > 0n && limit > 0n)
+    remaining -= autoDeleverage(state, instrument, config, position, remaining, limit, seed, account, fill);
+  return qty - remaining;
+}
+
+/** The cross wallet of an isolated unit's account (where a fully closed leg's margin went). */
+function walletUnit(state: EngineState, unit: MarginUnit): ReturnType<typeof unitBalance> {
+  return unitBalance(state, { kind: 'cross', account: unit.account, asset: unitAsset(unit) });
+}
+
+function unitAsset(unit: MarginUnit): string {
+  return unit.kind === 'cross' ? unit.asset : unit.instrument.spec.asset;
+}
+
+/** Closes up to `qty` against opposite legs at `price`; returns what it closed. */
+function autoDeleverage(
+  state: EngineState,
+  instrument: InstrumentState,
+  config: LiquidationConfig,
+  bankrupt: PositionState,
+  qty: bigint,
+  price: bigint,
+  seed: bigint,
+  bankruptAccount: AccountState,
+  fill: (counterparty: ForcedParty, via: 'adl', amount: bigint, price: bigint) => void,
+): bigint {
+  const mark = markOf(instrument);
+  const candidates: AdlCandidate[] = [];
+  const legs = new Map<string, ForcedParty>();
+  for (const account of holdersOf(state, instrument)) {
+    if (account === bankruptAccount || account.id === config.liquidityAccount) continue;
+    for (const unit of unitsHolding(state, account, instrument)) {
+      for (const p of unitPositions(state, unit)) {
+        if (p.symbol !== instrument.spec.symbol || p.sign === bankrupt.sign) continue;
+        const health = unitHealth(state, unit);
+        // Only solvent counterparties: a leg at or past its own bankruptcy is the waterfall's, not ADL's.
+        if (health.equity <= 0n) continue;
+        const pnl = positionPnl(p, mark);
+        const own = health.equity - pnl;
+        candidates.push({
+          accountId: account.id,
+          qty: p.qty,
+          sign: p.sign,
+          entryValue: p.entryValue,
+          markValue: p.qty * mark,
+          // qty × own bankruptcy price: the value at which the unit's equity reaches zero.
+          bankruptcyValue: p.sign === 1n ? p.entryValue - own : p.entryValue + own,
+          walletBalance: health.balance,
+          unrealizedPnl: pnl,
+          maintenanceMargin: divide(health.maintenanceRate, RATE_ONE, 'ceil'),
+          accountValue: health.equity,
+        });
+        legs.set(account.id, { accountId: account.id, positionSide: p.positionSide });
+      }
+    }
+  }
+  const policy = ADL_POLICIES[config.adlPolicy];
+  const allocation = allocateAdl(
+    policy,
+    {
+      bankruptSign: bankrupt.sign,
+      qty,
+      bankruptcyPrice: Rational.fromInt(price),
+      previousMark: Rational.fromInt(mark),
+    },
+    candidates,
+    { moneyOne: pow10(state.assets.get(instrument.spec.asset)?.scale ?? 0), seed },
+  );
+  const closePrice = policy.closePrice === 'bankruptcy' ? price : mark;
+  let closed = 0n;
+  for (const f of allocation.fills) {
+    const party = legs.get(f.accountId);
+    assert(party !== undefined, 'ADL fill of a candidate');
+    // Re-checked at execution: the leg may have shrunk since the candidates were read.
+    const held = state.accounts
+      .get(f.accountId)
+      ?.positions.get(positionKey(instrument.spec.symbol, party.positionSide));
+    const available = held !== undefined && held.sign !== bankrupt.sign ? held.qty : 0n;
+    const amount = f.qty < available ? f.qty : available;
+    if (amount === 0n) continue;
+    fill(party, 'adl', amount, closePrice);
+    closed += amount;
+  }
+  return closed;
+}
+
+/**
+ * A flat cross unit left below zero: the insurance fund covers what it can; the rest stays as the account's
+ * negative balance (flagged: the solvency gate blocks its withdrawals) and is reported as bad debt. (A flat
+ * isolated leg's loss beyond its margin was booked to the venue's bad-debt account when it closed.)
+ */
+function coverDeficit(
+  state: EngineState,
+  unit: MarginUnit,
+  fund: InsuranceFundState,
+  events: EngineEvent[],
+): void {
+  if (unit.kind !== 'cross' || unitPositions(state, unit).length > 0) return;
+  const balance = unitBalance(state, unit);
+  if (balance.value >= 0n) return;
+  const deficit = -balance.value;
+  const available = fundAvailable(state, fund);
+  const pay = available < deficit ? available : deficit;
+  if (pay > 0n) payFromFund(state, fund, balance, pay, 'bad debt cover', events);
+  if (deficit > pay) {
+    events.push({
+      type: 'BadDebt',
+      accountId: unit.account.id,
+      symbol: '',
+      positionSide: unitName(unit),
+      amount: deficit - pay,
+    });
+  }
+}

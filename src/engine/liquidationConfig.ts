@@ -1,0 +1,112 @@
+import { isRulebookId, type RulebookId } from '../market/index.js';
+import type { LiquidationSpecInput, Rejection } from './commands.js';
+import { identifier, isRejection, reject, units } from './parse.js';
+import { RATE_SCALE } from './state.js';
+
+/** ADL rankings the engine offers (RULEBOOK.md §4.5). */
+export const ADL_POLICY_IDS = [
+  'binance',
+  'bitmex',
+  'bybitClassic',
+  'hyperliquid',
+  'dydx',
+  'proRata',
+] as const;
+export type AdlPolicyId = (typeof ADL_POLICY_IDS)[number];
+
+/** How much of a position one waterfall step sends to the book. */
+export type StepRule =
+  /** The whole position in one order (Binance's IOC; the book may fill it only partly). */
+  | { readonly kind: 'whole' }
+  /** Down to the floor of the next lower tier, one tier a step (OKX, BitMEX). */
+  | { readonly kind: 'tierStep' }
+  /** A fraction of a position above a notional threshold, then a cooldown before the rest (Hyperliquid). */
+  | {
+      readonly kind: 'slices';
+      /** Money units of the settlement asset. */
+      readonly thresholdValue: bigint;
+      /** Rate units (10^−RATE_SCALE). */
+      readonly fraction: bigint;
+      readonly cooldownMs: number;
+    };
+
+/** An instrument's liquidation rules, parsed from its listing (derived; the listing is what is hashed). */
+export interface LiquidationConfig {
+  readonly rules: RulebookId;
+  readonly insuranceFund: string;
+  readonly liquidityAccount: string;
+  readonly adlPolicy: AdlPolicyId;
+  /** Rate units of the closed notional, capped by the surplus over the bankruptcy price. */
+  readonly clearanceFeeRate: bigint;
+  readonly step: StepRule;
+}
+
+/** Hyperliquid: 20 % of a position above 100,000 USDC, then 30 s before the next liquidation of it. */
+const HYPERLIQUID_SLICE_THRESHOLD = 100_000n;
+const HYPERLIQUID_SLICE_FRACTION = 20_000_000n; // 0.2 at RATE_SCALE 8
+const HYPERLIQUID_COOLDOWN_MS = 30_000;
+
+/** Each rulebook's waterfall defaults (RULEBOOK.md §4): step rule, clearance fee, ADL ranking. */
+const PRESETS: Readonly<
+  Record<RulebookId, { step: 'whole' | 'tierStep' | 'slices'; clearanceFee: string; adl: AdlPolicyId }>
+> = {
+  // Binance 2020 charged 0.5 % of the closed notional (at 75×; 0.3–0.75 % by leverage), capped by the surplus.
+  binance: { step: 'whole', clearanceFee: '0.005', adl: 'binance' },
+  bybit: { step: 'whole', clearanceFee: '0', adl: 'bybitClassic' },
+  bitmex: { step: 'tierStep', clearanceFee: '0', adl: 'bitmex' },
+  okx: { step: 'tierStep', clearanceFee: '0', adl: 'bitmex' },
+  hyperliquid: { step: 'slices', clearanceFee: '0', adl: 'hyperliquid' },
+  // dYdX: min(0.5 % × |quote|, surplus).
+  dydx: { step: 'whole', clearanceFee: '0.005', adl: 'dydx' },
+};
+
+function isAdlPolicyId(value: unknown): value is AdlPolicyId {
+  return typeof value === 'string' && (ADL_POLICY_IDS as readonly string[]).includes(value);
+}
+
+/** Parses and checks a listing's liquidation spec; `assetScale` prices Hyperliquid's slice threshold. */
+export function parseLiquidationSpec(
+  spec: LiquidationSpecInput,
+  assetScale: number,
+): LiquidationConfig | Rejection {
+  if (typeof spec !== 'object') return reject('invalid_instrument', 'liquidation must be an object');
+  if (typeof spec.rules !== 'string' || !isRulebookId(spec.rules))
+    return reject('invalid_instrument', `liquidation.rules ${String(spec.rules)} is not a rulebook`);
+  const fund = identifier(spec.insuranceFund, 'liquidation.insuranceFund');
+  if (isRejection(fund)) return fund;
+  const liquidityAccount = identifier(spec.liquidityAccount, 'liquidation.liquidityAccount');
+  if (isRejection(liquidityAccount)) return liquidityAccount;
+  const preset = PRESETS[spec.rules];
+  const adlPolicy = spec.adlPolicy ?? preset.adl;
+  if (!isAdlPolicyId(adlPolicy)) {
+    return reject(
+      'invalid_instrument',
+      `liquidation.adlPolicy ${String(adlPolicy)} is not one of ${ADL_POLICY_IDS.join(', ')}`,
+    );
+  }
+  const fee = units(
+    spec.clearanceFeeRate ?? preset.clearanceFee,
+    RATE_SCALE,
+    'liquidation.clearanceFeeRate',
+    'invalid_instrument',
+    'nonNegative',
+  );
+  if (isRejection(fee)) return fee;
+  const step: StepRule =
+    preset.step === 'slices'
+      ? {
+          kind: 'slices',
+          thresholdValue: HYPERLIQUID_SLICE_THRESHOLD * 10n ** BigInt(assetScale),
+          fraction: HYPERLIQUID_SLICE_FRACTION,
+          cooldownMs: HYPERLIQUID_COOLDOWN_MS,
+        }
+      : { kind: preset.step };
+  return {
+    rules: spec.rules,
+    insuranceFund: fund,
+    liquidityAccount,
+    adlPolicy,
+    clearanceFeeRate: fee,
+    step,
+  };
+}

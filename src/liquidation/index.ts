@@ -1,0 +1,36 @@
+export {
+  BINANCE_2020_CLEARANCE_FEE,
+  capToSurplus,
+  clearanceFeeMoney,
+  clearanceFeeRate,
+  DYDX_CLEARANCE_FEE,
+  HYPERLIQUID_CLEARANCE_FEE,
+  linearFillSurplus,
+  MAX_FEE_TABLE_ROWS,
+  type ClearanceFeeProblem,
+  type ClearanceFeeRule,
+  type LeverageFeeRate,
+} from './clearanceFee.js';
+export {
+  DYDX_FILLABLE_DEFAULTS,
+  DYDX_QUOTE_SCALE,
+  dydxBankruptcyQuoteQuantums,
+  dydxFillableLimitTicks,
+  dydxFillablePrice,
+  dydxInsuranceFundDelta,
+  dydxOpenInterestImf,
+  type DydxFillableConfig,
+  type DydxPosition,
+  type DydxSubaccount,
+} from './dydx.js';
+export {
+  BINANCE_PARTIAL_LIQUIDATION,
+  HYPERLIQUID_PARTIAL_LIQUIDATION,
+  liquidationStepQty,
+  MAX_COOLDOWN_MS,
+  type LiquidatedPosition,
+  type LiquidationStep,
+  type LiquidationStepContext,
+  type LiquidationStepReason,
+  type PartialLiquidationRule,
+} from './partialSize.js';
