@@ -4,7 +4,6 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { readFileSync } from 'node:fs';
 import {
   ADL_POLICIES,
   allocateAdl,
@@ -17,35 +16,9 @@ import {
 } from '../../src/liquidation/adl/index.js';
 import { pow10, Rational } from '../../src/numbers/index.js';
 import { dec } from '../helpers/model.js';
+import { decimal, field, loadVectors, text, type Vector } from '../helpers/vectors.js';
 
-interface Vector {
-  readonly id: string;
-  readonly kind: string;
-  readonly inputs: unknown;
-  readonly expected?: unknown;
-  readonly tolerance?: string;
-}
-
-const { vectors } = JSON.parse(
-  readFileSync(new URL('../../vectors/liquidation.json', import.meta.url), 'utf8'),
-) as { vectors: Vector[] };
-
-function field(value: unknown, key: string, label: string): unknown {
-  assert.ok(typeof value === 'object' && value !== null, `${label}: not an object`);
-  assert.ok(key in value, `${label}: missing ${key}`);
-  return (value as Record<string, unknown>)[key];
-}
-
-function text(value: unknown, key: string, label: string): string {
-  const found = field(value, key, label);
-  assert.equal(typeof found, 'string', `${label}.${key}: not a string`);
-  return found as string;
-}
-
-/** A decimal string field as an exact Rational. */
-function decimal(value: unknown, key: string, label: string): Rational {
-  return dec(text(value, key, label));
-}
+const vectors = loadVectors('liquidation.json');
 
 /** A whole-number decimal string field as a bigint. */
 function integer(value: unknown, key: string, label: string): bigint {

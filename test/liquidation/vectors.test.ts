@@ -1,6 +1,5 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { Rational } from '../../src/numbers/index.js';
 import {
@@ -18,20 +17,10 @@ import {
   type DydxSubaccount,
 } from '../../src/liquidation/index.js';
 import { dec, decScientific } from '../helpers/model.js';
+import { decimal, field, loadVectors, text, type Vector } from '../helpers/vectors.js';
 
 /** The repo's copy of the shared vectors (vectors/README.md); never the shared folder itself. */
-interface Vector {
-  readonly id: string;
-  readonly kind: string;
-  readonly inputs: unknown;
-  readonly expected?: unknown;
-  readonly expectedQuantums?: unknown;
-  readonly tolerance?: string;
-}
-
-const { vectors } = JSON.parse(
-  readFileSync(new URL('../../vectors/liquidation.json', import.meta.url), 'utf8'),
-) as { vectors: Vector[] };
+const vectors = loadVectors('liquidation.json');
 
 /** Kinds this file checks: the liquidation maths and dYdX's open-interest IMF. */
 const OWNED = (kind: string): boolean => kind.startsWith('liquidation.') || kind === 'margin.openInterestImf';
@@ -39,23 +28,6 @@ const OWNED = (kind: string): boolean => kind.startsWith('liquidation.') || kind
 const ELSEWHERE = (kind: string): boolean => kind.startsWith('adl.');
 
 const QUANTUMS_PER_USDC = 10n ** BigInt(DYDX_QUOTE_SCALE);
-
-function field(value: unknown, key: string, label: string): unknown {
-  assert.ok(typeof value === 'object' && value !== null, `${label}: not an object`);
-  assert.ok(key in value, `${label}: missing ${key}`);
-  return (value as Record<string, unknown>)[key];
-}
-
-function text(value: unknown, key: string, label: string): string {
-  const found = field(value, key, label);
-  assert.equal(typeof found, 'string', `${label}.${key}: not a string`);
-  return found as string;
-}
-
-/** A decimal string field of `value` as an exact Rational. */
-function decimal(value: unknown, key: string, label: string): Rational {
-  return dec(text(value, key, label));
-}
 
 /** A USDC amount as whole quote quantums (the vectors' amounts are exact at 10^−6). */
 function quantums(usdc: Rational, label: string): bigint {

@@ -1,6 +1,5 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { Rational, type Result } from '../../src/numbers/index.js';
 import {
   averagePremium,
@@ -21,21 +20,10 @@ import {
   type EmaState,
 } from '../../src/prices/index.js';
 import { dec, decScientific } from '../helpers/model.js';
+import { decimal, field, loadVectors, type Vector } from '../helpers/vectors.js';
 
 /** The repo's copy of the shared vectors (vectors/README.md); never the shared folder itself. */
-interface Vector {
-  readonly id: string;
-  readonly kind: string;
-  readonly inputs: unknown;
-  readonly expected?: unknown;
-  readonly tolerance?: string;
-}
-
-const { vectors } = JSON.parse(
-  readFileSync(new URL('../../vectors/prices.json', import.meta.url), 'utf8'),
-) as {
-  vectors: Vector[];
-};
+const vectors = loadVectors('prices.json');
 
 const HOUR_MS = 3_600_000;
 /** An expected value with this many fraction digits is a truncated non-terminating expansion. */
@@ -45,19 +33,6 @@ const TRUNCATED_TOLERANCE = decScientific('1e-15');
 function unwrap<T, E>(result: Result<T, E>): T {
   if (!result.ok) assert.fail(`expected ok, got ${JSON.stringify(result.error)}`);
   return result.value;
-}
-
-function field(value: unknown, key: string, label: string): unknown {
-  assert.ok(typeof value === 'object' && value !== null, `${label}: not an object`);
-  assert.ok(key in value, `${label}: missing ${key}`);
-  return (value as Record<string, unknown>)[key];
-}
-
-/** A decimal string field of `value` as an exact Rational. */
-function decimal(value: unknown, key: string, label: string): Rational {
-  const text = field(value, key, label);
-  assert.equal(typeof text, 'string', `${label}.${key}: not a string`);
-  return dec(text as string);
 }
 
 function hoursToMs(value: unknown, key: string, label: string): number {

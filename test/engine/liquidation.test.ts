@@ -1,0 +1,199 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { ApplyResult, EngineEvent } from '../../src/engine/index.js';
+import { btcListing, fill, Harness } from './helpers.js';
+
+type Rules = 'binance' | 'bybit' | 'bitmex' | 'okx' | 'hyperliquid' | 'dydx';
+
+/**
+ * A venue with one BTCUSDT listing under `rules` (no trading fees, so the arithmetic below is the
+ * waterfall's alone), an insurance fund `if-btc` holding `fund` USDT, a liquidity account `book` standing for
+ * the resting orders, alice long 0.5 BTC at 50,000 on 1,300 USDT (20×) and bob short 0.5 BTC on 10,000 USDT.
+ *
+ * Alice's bankruptcy price: 50,000 − 1,300 / 0.5 = 47,400. Her maintenance at mark P is 0.004 × 0.5 × P
+ * (first tier), so she is liquidated when 1,300 + 0.5 (P − 50,000) ≤ 0.002 P, i.e. P ≤ 47,590.36….
+ */
+function venue(rules: Rules, fund: string, clearanceFeeRate?: string): Harness {
+  const h = new Harness();
+  h.ok({ type: 'configureAsset', asset: 'USDT', scale: 8 });
+  h.ok({ type: 'createInsuranceFund', fund: 'if-btc', asset: 'USDT' });
+  if (fund !== '0') h.ok({ type: 'fundInsurance', fund: 'if-btc', amount: fund });
+  for (const [accountId, deposit] of [
+    ['book', '100000000'],
+    ['alice', '1300'],
+    ['bob', '10000'],
+  ] as const) {
+    h.ok({ type: 'createAccount', accountId });
+    h.ok({ type: 'deposit', accountId, asset: 'USDT', amount: deposit });
+  }
+  h.ok(
+    btcListing({
+      tierModel: rules === 'bitmex' || rules === 'okx' ? 'whole' : 'cumulative',
+      liquidation: {
+        rules,
+        insuranceFund: 'if-btc',
+        liquidityAccount: 'book',
+        ...(clearanceFeeRate === undefined ? {} : { clearanceFeeRate }),
+      },
+    }),
+  );
+  h.ok({ type: 'markPrice', symbol: 'BTCUSDT', price: '50000' });
+  h.ok({ type: 'setLeverage', accountId: 'alice', symbol: 'BTCUSDT', leverage: 20 });
+  h.ok(fill('open', '0.5', '50000', 'alice', 'bob'));
+  return h;
+}
+
+function eventsOf(result: ApplyResult): EngineEvent[] {
+  assert.ok(result.ok);
+  return result.events;
+}
+
+function liquidationFills(events: EngineEvent[]): string[] {
+  return events.flatMap((e) =>
+    e.type === 'LiquidationFill'
+      ? [`${e.via} ${e.counterparty} ${Number(e.qty) / 1000} @ ${Number(e.price) / 1e5}`]
+      : [],
+  );
+}
+
+function outcome(events: EngineEvent[]): string | undefined {
+  const ended = events.find((e) => e.type === 'LiquidationEnded');
+  return ended?.type === 'LiquidationEnded' ? ended.outcome : undefined;
+}
+
+/**
+ * Bids of 0.3 at 47,550 and 1 at 47,450, then a mark of 47,500: one IOC limited to alice's bankruptcy price
+ * 47,400 fills 0.3 at 47,550 and 0.2 at 47,450.
+ */
+function markThroughDeepBook(h: Harness): EngineEvent[] {
+  h.ok({
+    type: 'bookSnapshot',
+    symbol: 'BTCUSDT',
+    bids: [
+      ['47550', '0.3'],
+      ['47450', '1'],
+    ],
+    asks: [['47600', '1']],
+  });
+  const events = eventsOf(h.ok({ type: 'markPrice', symbol: 'BTCUSDT', price: '47500' }));
+  assert.deepEqual(liquidationFills(events), ['book book 0.3 @ 47550', 'book book 0.2 @ 47450']);
+  return events;
+}
+
+describe('liquidation waterfall (Binance rules, worked by hand)', () => {
+  test('a mark above the liquidation price liquidates nobody', () => {
+    const h = venue('binance', '1000');
+    h.ok({ type: 'bookSnapshot', symbol: 'BTCUSDT', bids: [['47550', '1']], asks: [['47600', '1']] });
+    const events = eventsOf(h.ok({ type: 'markPrice', symbol: 'BTCUSDT', price: '47600' }));
+    assert.deepEqual(liquidationFills(events), []);
+    assert.equal(h.engine.view.accounts.get('alice')?.positions.size, 1);
+  });
+
+  test('the book absorbs the whole position above bankruptcy; the clearance fee takes the surplus', () => {
+    const h = venue('binance', '1000');
+    const events = markThroughDeepBook(h);
+    assert.equal(outcome(events), 'flat');
+    // Loss 0.3 × 2,450 + 0.2 × 2,550 = 1,245; surplus over bankruptcy 0.3 × 150 + 0.2 × 50 = 55; the fee
+    // (0.5 % of 23,755 = 118.775) is capped at the surplus: alice keeps 1,300 − 1,245 − 55 = 0.
+    assert.equal(h.balance('wallet:alice'), '0');
+    assert.equal(h.balance('insurance:if-btc'), '1055');
+    assert.equal(h.engine.view.accounts.get('book')?.positions.get('BTCUSDT/BOTH')?.qty, 500n);
+    // The depth the liquidation used is gone until the next snapshot.
+    assert.deepEqual(
+      h.engine.view.instruments.get('BTCUSDT')?.depth?.bids.map((l) => l.qty),
+      [0n, 800n],
+    );
+  });
+
+  test('a thin book: the fund pays the shortfall of deeper levels until it is drained, ADL closes the rest', () => {
+    const h = venue('binance', '100');
+    h.ok({ type: 'bookSnapshot', symbol: 'BTCUSDT', bids: [['47000', '1']], asks: [['47600', '1']] });
+    const events = eventsOf(h.ok({ type: 'markPrice', symbol: 'BTCUSDT', price: '47500' }));
+    // Nothing bids at or above 47,400. At 47,000 each BTC falls 400 short: the fund's 100 covers 0.25 BTC.
+    // The other 0.25 is closed against bob (the only short) at the bankruptcy price, with no fee.
+    assert.deepEqual(liquidationFills(events), ['takeover book 0.25 @ 47000', 'adl bob 0.25 @ 47400']);
+    assert.equal(outcome(events), 'flat');
+    assert.equal(h.balance('insurance:if-btc'), '0');
+    assert.equal(h.balance('wallet:alice'), '0');
+    // Bob bought back 0.25 at 47,400: +0.25 × 2,600 = 650 realised.
+    assert.equal(h.balance('wallet:bob'), '10650');
+    assert.equal(h.engine.view.accounts.get('bob')?.positions.get('BTCUSDT/BOTH')?.qty, 250n);
+  });
+
+  test('no book and an empty fund: ADL closes everything at the bankruptcy price', () => {
+    const h = venue('binance', '0');
+    const events = eventsOf(h.ok({ type: 'markPrice', symbol: 'BTCUSDT', price: '47500' }));
+    assert.deepEqual(liquidationFills(events), ['adl bob 0.5 @ 47400']);
+    assert.equal(h.balance('wallet:alice'), '0');
+    assert.equal(h.balance('wallet:bob'), '11300');
+    assert.equal(h.engine.view.accounts.get('bob')?.positions.size, 0);
+  });
+
+  test('an account left negative cannot withdraw until it is repaid (solvency gate)', () => {
+    // Without liquidation rules nothing stops a loss past the wallet: alice closes 0.5 BTC 2,400 lower.
+    const h = Harness.venue();
+    h.ok({ type: 'setLeverage', accountId: 'alice', symbol: 'BTCUSDT', leverage: 100 });
+    h.ok(fill('a', '0.5', '50000', 'alice', 'bob'));
+    h.ok({ type: 'deposit', accountId: 'bob', asset: 'USDT', amount: '100000' });
+    h.ok({ type: 'withdraw', accountId: 'alice', asset: 'USDT', amount: '9000' });
+    h.ok(fill('b', '0.5', '27600', 'bob', 'alice'));
+    assert.equal(h.engine.view.accounts.get('alice')?.negativeBalance, true);
+    h.rejects({ type: 'withdraw', accountId: 'alice', asset: 'USDT', amount: '0.01' }, 'negative_balance');
+    h.ok({ type: 'deposit', accountId: 'alice', asset: 'USDT', amount: '20000' });
+    assert.equal(h.engine.view.accounts.get('alice')?.negativeBalance, false);
+    h.ok({ type: 'withdraw', accountId: 'alice', asset: 'USDT', amount: '0.01' });
+  });
+});
+
+/**
+ * The three small scenarios under every rulebook, outcomes written out per rulebook. Alice's position is
+ * 25,000 notional: first tier everywhere, below Hyperliquid's 100,000 slicing threshold and in the lowest
+ * tier for the tier-stepping venues, so every rulebook closes it whole; they differ in the clearance fee
+ * (Binance and dYdX 0.5 % capped by the surplus, the others none) and rank ADL differently (bob is the only
+ * counterparty, so every ranking picks him).
+ */
+const RULEBOOKS: readonly { rules: Rules; fee: boolean }[] = [
+  { rules: 'binance', fee: true },
+  { rules: 'bybit', fee: false },
+  { rules: 'bitmex', fee: false },
+  { rules: 'okx', fee: false },
+  { rules: 'hyperliquid', fee: false },
+  { rules: 'dydx', fee: true },
+];
+
+describe('liquidation scenarios under every rulebook', () => {
+  for (const { rules, fee } of RULEBOOKS) {
+    test(`${rules}: the book absorbs the liquidation`, () => {
+      const h = venue(rules, '1000');
+      markThroughDeepBook(h);
+      // Surplus 55 over bankruptcy: the fee takes all of it, or alice keeps it.
+      assert.equal(h.balance('wallet:alice'), fee ? '0' : '55');
+      assert.equal(h.balance('insurance:if-btc'), fee ? '1055' : '1000');
+    });
+
+    test(`${rules}: a thin book drains the fund, ADL closes the rest`, () => {
+      const h = venue(rules, '100');
+      h.ok({ type: 'bookSnapshot', symbol: 'BTCUSDT', bids: [['47000', '1']], asks: [['47600', '1']] });
+      const events = eventsOf(h.ok({ type: 'markPrice', symbol: 'BTCUSDT', price: '47500' }));
+      // Hyperliquid closes ADL at the mark (47,500) instead of the bankruptcy price.
+      const adlPrice = rules === 'hyperliquid' ? '47500' : '47400';
+      assert.deepEqual(liquidationFills(events), [
+        'takeover book 0.25 @ 47000',
+        `adl bob 0.25 @ ${adlPrice}`,
+      ]);
+      assert.equal(h.balance('insurance:if-btc'), '0');
+      // bob: +0.25 × (50,000 − adlPrice).
+      assert.equal(h.balance('wallet:bob'), rules === 'hyperliquid' ? '10625' : '10650');
+    });
+
+    test(`${rules}: no liquidity and no fund: ADL takes it all`, () => {
+      const h = venue(rules, '0');
+      const events = eventsOf(h.ok({ type: 'markPrice', symbol: 'BTCUSDT', price: '47500' }));
+      assert.deepEqual(liquidationFills(events), [
+        `adl bob 0.5 @ ${rules === 'hyperliquid' ? '47500' : '47400'}`,
+      ]);
+      assert.equal(h.engine.view.accounts.get('alice')?.positions.size, 0);
+      assert.equal(h.engine.view.accounts.get('bob')?.positions.size, 0);
+    });
+  }
+});
