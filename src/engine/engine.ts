@@ -16,7 +16,8 @@ import { fill } from './fill.js';
 import { fundingTick } from './funding.js';
 import { buildInstrument, configureAsset, listInstrument, markPrice, setParameter } from './instruments.js';
 import { cancelOrder, placeOrder } from './orders.js';
-import { liquidateHolders } from './liquidate.js';
+import { counterpartiesIn, liquidateHolders } from './liquidate.js';
+import { Screening } from './screening.js';
 import { createInsuranceFund, fundInsurance, setStressRegime } from './insurance.js';
 import { bookSnapshot, sourcePrices } from './prices.js';
 import { isRejection, reject } from './parse.js';
@@ -29,6 +30,7 @@ import {
   type AccountState,
   type DepthLevel,
   type EngineState,
+  holdersOf,
   type InstrumentSpec,
   type OrderState,
   type PositionState,
@@ -63,13 +65,20 @@ const HANDLERS: Record<Command['type'], Handler> = {
   setStressRegime,
 };
 
-/** Commands after which the symbol's holders are screened for liquidation. */
-const LIQUIDATING: ReadonlySet<Command['type']> = new Set([
-  'markPrice',
-  'sourcePrices',
-  'bookSnapshot',
-  'fundingTick',
+/** Commands that move a mark: the screening index pops the units whose range the new mark left. */
+const MARKING: ReadonlySet<Command['type']> = new Set(['markPrice', 'sourcePrices', 'bookSnapshot']);
+/** Commands that change one account's margin: its screening ranges are derived again. */
+const ACCOUNT_CHANGING: ReadonlySet<Command['type']> = new Set([
+  'deposit',
+  'withdraw',
+  'adjustIsolatedMargin',
+  'setMarginMode',
+  'setPositionMode',
 ]);
+/** Commands that change every holder of a symbol (funding paid, new tiers): a full exact pass over them. */
+const HOLDERS_CHANGING: ReadonlySet<Command['type']> = new Set(['fundingTick', 'setParameter']);
+/** Every this many commands the screening index is checked against a full exact scan (the safety net). */
+export const SCREENING_AUDIT_INTERVAL = 100_000;
 
 /**
  * The one writer. Applies commands one at a time in sequence order; each handler validates fully before it
@@ -77,7 +86,19 @@ const LIQUIDATING: ReadonlySet<Command['type']> = new Set([
  * codes; an exception is a bug (an assertion), and the engine must stop rather than continue.
  */
 export class Engine {
-  private constructor(private readonly state: EngineState) {}
+  /** Liquidation screening (derived: rebuilt from the positions, never hashed). */
+  private readonly screening: Screening;
+  /** Some instrument has liquidation rules (derived). */
+  private liquidating: boolean;
+
+  private constructor(private readonly state: EngineState) {
+    this.screening = new Screening(
+      (symbol) => state.instruments.get(symbol)?.liquidation?.liquidityAccount ?? null,
+    );
+    this.liquidating = [...state.instruments.values()].some((i) => i.liquidation !== null);
+    if (this.liquidating)
+      for (const account of state.accounts.values()) this.screening.deriveAccount(state, account);
+  }
 
   static create(): Engine {
     return new Engine(emptyState());
@@ -126,14 +147,59 @@ export class Engine {
       return { ok: false, ...reject('invalid_command', `unknown command type ${String(command.type)}`) };
     const result = handler(state, command as never);
     if (isRejection(result)) return { ok: false, ...result };
-    // A new mark (or funding paid) can put margin units below maintenance: the waterfall runs in the same
-    // command, so its events are this command's and a replay repeats them.
-    if (LIQUIDATING.has(command.type)) {
-      const instrument = state.instruments.get((command as { symbol: string }).symbol);
-      if (instrument !== undefined)
-        liquidateHolders(state, instrument, command.timestampMs, BigInt(command.seq), result);
-    }
+    this.screen(command, result);
     return { ok: true, events: result };
+  }
+
+  /**
+   * Liquidation after an accepted command. A new mark (or funding paid, or new tiers) can put margin units
+   * at or below maintenance: the waterfall runs in the same command, so its events are this command's and a
+   * replay repeats them; then the ranges of whatever changed are derived again.
+   */
+  private screen(command: Command, events: EngineEvent[]): void {
+    const state = this.state;
+    if (command.type === 'listInstrument') {
+      this.liquidating ||= state.instruments.get(command.symbol)?.liquidation != null;
+      return;
+    }
+    // Nothing is ever liquidated on a venue without liquidation rules: the fill path pays nothing here.
+    if (!this.liquidating) return;
+    const seed = BigInt(command.seq);
+    if (command.type === 'fill') {
+      for (const party of [command.buyer, command.seller]) {
+        const account = state.accounts.get(party.accountId);
+        if (account !== undefined) this.screening.deriveAccount(state, account);
+      }
+    } else if (ACCOUNT_CHANGING.has(command.type)) {
+      const account = state.accounts.get((command as { accountId: string }).accountId);
+      if (account !== undefined) this.screening.deriveAccount(state, account);
+    } else if (MARKING.has(command.type) || HOLDERS_CHANGING.has(command.type)) {
+      const instrument = state.instruments.get((command as { symbol: string }).symbol);
+      if (instrument === undefined) return;
+      if (MARKING.has(command.type)) {
+        this.screening.onMark(state, instrument, command.timestampMs, seed, events);
+      } else {
+        const holders = [...holdersOf(state, instrument)];
+        const before = events.length;
+        liquidateHolders(state, instrument, command.timestampMs, seed, events);
+        const touched = new Set([...holders, ...counterpartiesIn(state, events, before)]);
+        for (const account of touched) this.screening.deriveAccount(state, account);
+      }
+    }
+    if (command.seq % SCREENING_AUDIT_INTERVAL === 0) {
+      const { missed } = this.screening.audit(state);
+      assert(missed.length === 0, `liquidation screening missed ${missed.slice(0, 5).join(', ')}`);
+    }
+  }
+
+  /** The screening safety net on demand: units the index would not fire for although they are liquidatable. */
+  auditScreening(): { missed: string[]; scanned: number } {
+    return this.screening.audit(this.state);
+  }
+
+  /** Units in the screening index and how many times ranges were derived (tests, bench). */
+  get screeningStats(): { units: number; derivations: number } {
+    return { units: this.screening.size, derivations: this.screening.derivations };
   }
 
   /** SHA-256 of the canonical business state (sequence counter and clock excluded). */

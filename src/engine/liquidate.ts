@@ -82,6 +82,21 @@ export function liquidateHolders(
   }
 }
 
+/** The counterparties of the liquidation fills in `events` from index `from` on (their margin changed). */
+export function counterpartiesIn(
+  state: EngineState,
+  events: readonly EngineEvent[],
+  from: number,
+): AccountState[] {
+  const out: AccountState[] = [];
+  for (let i = from; i < events.length; i++) {
+    const e = events[i];
+    const account = e?.type === 'LiquidationFill' ? state.accounts.get(e.counterparty) : undefined;
+    if (account !== undefined) out.push(account);
+  }
+  return out;
+}
+
 /** Cancels the orders a unit's margin backs (their holds are released; holds are not ledger money). */
 function cancelOrders(unit: MarginUnit, state: EngineState, events: EngineEvent[]): void {
   const account = unit.account;

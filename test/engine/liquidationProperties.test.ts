@@ -93,7 +93,7 @@ const scenario = fc.record({
   ),
 });
 
-test('waterfall properties on random portfolios and price paths, under every rulebook', () => {
+test('waterfall and screening properties on random portfolios and price paths, under every rulebook', () => {
   fc.assert(
     fc.property(scenario, (s) => {
       const h = new Harness();
@@ -159,6 +159,8 @@ test('waterfall properties on random portfolios and price paths, under every rul
         assert.ok(result.ok);
         mark = next;
         checkWaterfall(result.events, expected, signs);
+        // The index agrees with a full exact scan after every tick.
+        assert.deepEqual(h.engine.auditScreening().missed, []);
         // After the command: every unit is healthy or flat, unless its waterfall ended stuck or cooling down.
         const ended = new Map<string, string>();
         for (const e of result.events)
