@@ -11,6 +11,7 @@ import {
   type MarginMode,
   type Position,
   type Side,
+  type TierInput,
 } from '../src/index.js';
 import { integerBetween, mulberry32, uniform } from '../src/simulator/prng.js';
 
@@ -64,6 +65,17 @@ export function loadBtcBrackets(date = '2024-10-24', market = 'BTC/USDT:USDT'): 
   });
 }
 
+/** Brackets as tier inputs (the field names of both the calc request and the engine's listing). */
+export function tierInputs(brackets: readonly BinanceBracket[]): TierInput[] {
+  return brackets.map((b) => ({
+    floor: b.floor,
+    cap: b.cap,
+    mmr: b.mmr,
+    maxLeverage: b.maxLeverage,
+    cum: b.cum,
+  }));
+}
+
 /** A calc request (CALC.md) for BTCUSDT on the given brackets, with an optional account. */
 export function calcRequestText(
   brackets: readonly BinanceBracket[],
@@ -78,13 +90,7 @@ export function calcRequestText(
         kind: 'linear',
         tickSize: '0.1',
         lotSize: '0.001',
-        tiers: brackets.map((b) => ({
-          floor: b.floor,
-          cap: b.cap,
-          mmr: b.mmr,
-          maxLeverage: b.maxLeverage,
-          cum: b.cum,
-        })),
+        tiers: tierInputs(brackets),
       },
     ],
     marks: { [SYMBOL]: markText },

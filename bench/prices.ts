@@ -7,15 +7,9 @@
  * accepted, every update moved the mark, funding conserved money and paid every position.
  */
 import { loadavg } from 'node:os';
-import {
-  checkInvariants,
-  LedgerAccounts,
-  type Command,
-  type EngineEvent,
-  type TierInput,
-} from '../src/index.js';
+import { checkInvariants, LedgerAccounts, type Command, type TierInput } from '../src/index.js';
 import { mulberry32 } from '../src/simulator/prng.js';
-import { built } from './built.js';
+import { btcListing, Feed } from './feed.js';
 
 const SEED = 0x0b17_0404;
 const SOURCES = ['binance', 'okx', 'coinbase', 'kraken'];
@@ -65,37 +59,8 @@ export interface PriceBenchResult {
   readonly load: { readonly before: number; readonly after: number };
 }
 
-/** A sequencer over one engine: stamps seq and time. */
-class Feed {
-  readonly engine = built.Engine.create();
-  seq = 0;
-  time = START_MS;
-
-  command(body: Record<string, unknown>, stepMs = 1000): Command {
-    this.time += stepMs;
-    return { seq: ++this.seq, timestampMs: this.time, ...body } as unknown as Command;
-  }
-
-  must(body: Record<string, unknown>, stepMs = 1000): EngineEvent[] {
-    const result = this.engine.apply(this.command(body, stepMs));
-    if (!result.ok)
-      throw new Error(`bench set-up: ${String(body.type)} rejected: ${result.code} ${result.message}`);
-    return result.events;
-  }
-}
-
 function listing(rules: string, prices: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    type: 'listInstrument',
-    symbol: 'BTCUSDT',
-    asset: 'USDT',
-    priceScale: 1,
-    qtyScale: 3,
-    tierModel: 'cumulative',
-    maintenanceBasis: 'mark',
-    tiers: TIERS,
-    makerFeeRate: '0',
-    takerFeeRate: '0',
+  return btcListing(TIERS, {
     prices: {
       rules,
       sources: SOURCES.map((name, i) => ({ name, weight: String(i + 1) })),
@@ -103,7 +68,7 @@ function listing(rules: string, prices: Record<string, unknown> = {}): Record<st
       minSources: 3,
       ...prices,
     },
-  };
+  });
 }
 
 const tick = (value: number): string => value.toFixed(1);
@@ -154,7 +119,7 @@ function buildCommands(feed: Feed, options: PriceBenchOptions): { sources: Comma
 /** Applies `commands` in sequence order on a fresh engine per repetition; median commands/s of the `timed` subset. */
 function measureRates(rules: string, options: PriceBenchOptions, failures: string[]): RateRow {
   const setup = (): { feed: Feed; sources: Command[]; books: Command[]; all: Command[] } => {
-    const feed = new Feed();
+    const feed = new Feed(START_MS);
     feed.must({ type: 'configureAsset', asset: 'USDT', scale: 8 });
     feed.must(listing(rules, { maxMovePerTick: '0.5' }));
     const { sources, books } = buildCommands(feed, options);
@@ -207,7 +172,7 @@ function median(values: number[]): number {
 /** One venue with `positions` open positions (pairs of accounts; every tenth isolated), then timed funding ticks. */
 function measureFunding(options: PriceBenchOptions, failures: string[]): FundingRow {
   const started = process.hrtime.bigint();
-  const feed = new Feed();
+  const feed = new Feed(START_MS);
   feed.must({ type: 'configureAsset', asset: 'USDT', scale: 8 });
   feed.must(listing('binance', { minSources: 1 }));
   feed.must({

@@ -6,7 +6,9 @@
  * exits non-zero. Then (3) the engine: fills per second in memory, durable commands per second with the SQLite
  * journal and the same fills on a naive decimal.js object engine (bench/engine.ts; its temporary journals are
  * deleted), then (4) mark-price updates per second for each venue's price rules and (5) one funding settlement
- * over 1,000,000 positions (bench/prices.ts). Prints tables only.
+ * over 1,000,000 positions (bench/prices.ts), then (6) liquidation screening over 1,000,000 positions: the
+ * trigger-price index per mark tick beside a float64 and a naive decimal.js full scan (bench/liquidation.ts).
+ * Prints tables only.
  */
 import { cpus } from 'node:os';
 import {
@@ -34,6 +36,7 @@ import {
 import { Decimal } from 'decimal.js';
 import * as dec from './decimalEngine.js';
 import { benchEngine, formatEngineSection } from './engine.js';
+import { benchLiquidation, formatLiquidationSection } from './liquidation.js';
 import { benchPrices, formatPriceSection } from './prices.js';
 import {
   buildPopulation,
@@ -662,8 +665,18 @@ function priceSection(): number {
   return result.failures.length > 0 ? 1 : 0;
 }
 
-/** `npm run bench -- engine prices`: only the named sections (margin = 1–2, engine = 3, prices = 4–5); all by default. */
-const SECTIONS = ['margin', 'engine', 'prices'] as const;
+/** Section 6; non-zero when a correctness check failed. */
+function liquidationSection(): number {
+  const result = benchLiquidation();
+  for (const line of formatLiquidationSection(result)) console.log(line);
+  return result.failures.length > 0 ? 1 : 0;
+}
+
+/**
+ * `npm run bench -- engine prices`: only the named sections (margin = 1–2, engine = 3, prices = 4–5,
+ * liquidation = 6); all by default.
+ */
+const SECTIONS = ['margin', 'engine', 'prices', 'liquidation'] as const;
 const asked = process.argv.slice(2);
 for (const name of asked) {
   if (!(SECTIONS as readonly string[]).includes(name))
@@ -673,5 +686,6 @@ const runs = (name: (typeof SECTIONS)[number]): boolean => asked.length === 0 ||
 const marginCode = runs('margin') ? main() : 0;
 const engineCode = runs('engine') ? await engineSection() : 0;
 const priceCode = runs('prices') ? priceSection() : 0;
+const liquidationCode = runs('liquidation') ? liquidationSection() : 0;
 console.log(`total ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)} s`);
-process.exitCode = [marginCode, engineCode, priceCode].find((code) => code !== 0) ?? 0;
+process.exitCode = [marginCode, engineCode, priceCode, liquidationCode].find((code) => code !== 0) ?? 0;

@@ -406,8 +406,11 @@ function autoDeleverage(
   const mark = markOf(instrument);
   const candidates: AdlCandidate[] = [];
   const legs = new Map<string, ForcedParty>();
-  for (const account of holdersOf(state, instrument)) {
-    if (account === bankruptAccount || account.id === config.liquidityAccount) continue;
+  // The holders in set order: the allocation does not depend on the candidates' order (ties go by account id),
+  // so no sort of the whole book is needed here.
+  for (const id of instrument.holders) {
+    const account = state.accounts.get(id);
+    if (account === undefined || account === bankruptAccount || id === config.liquidityAccount) continue;
     for (const unit of unitsHolding(state, account, instrument)) {
       for (const p of unitPositions(state, unit)) {
         if (p.symbol !== instrument.spec.symbol || p.sign === bankrupt.sign) continue;

@@ -36,6 +36,8 @@ import type { AccountState, EngineState, InstrumentState } from './state.js';
  */
 export class Screening {
   private readonly handles = new Map<string, number>();
+  /** Per account, the keys of its units in the index (so an account's units are found without a scan). */
+  private readonly byAccount = new Map<AccountState, Set<string>>();
   private readonly units: (MarginUnit | undefined)[] = [];
   private readonly symbolsOf: (string[] | undefined)[] = [];
   private readonly free: number[] = [];
@@ -61,6 +63,12 @@ export class Screening {
     if (handle === undefined) {
       handle = this.free.pop() ?? this.units.length;
       this.handles.set(key, handle);
+      let keys = this.byAccount.get(unit.account);
+      if (keys === undefined) {
+        keys = new Set();
+        this.byAccount.set(unit.account, keys);
+      }
+      keys.add(key);
     }
     this.units[handle] = unit;
     return handle;
@@ -72,6 +80,9 @@ export class Screening {
     if (handle === undefined) return;
     this.clearEntries(handle);
     this.handles.delete(key);
+    const keys = this.byAccount.get(unit.account);
+    keys?.delete(key);
+    if (keys?.size === 0) this.byAccount.delete(unit.account);
     this.units[handle] = undefined;
     this.free.push(handle);
   }
@@ -98,9 +109,9 @@ export class Screening {
       }
     }
     // Units the account no longer has (closed legs, a mode change) leave the index.
-    for (const [key, handle] of [...this.handles]) {
-      const unit = this.units[handle];
-      if (unit?.account === account && !seen.has(key)) this.release(unit);
+    for (const key of [...(this.byAccount.get(account) ?? [])]) {
+      const unit = this.units[this.handles.get(key) ?? -1];
+      if (unit !== undefined && !seen.has(key)) this.release(unit);
     }
   }
 
