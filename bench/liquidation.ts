@@ -161,7 +161,6 @@ function floatBookOf(view: Readonly<EngineState>): {
   const n = view.accounts.size * 2;
   const book: FloatBook = {
     unitOf: new Int32Array(n),
-    sign: new Float64Array(n),
     qty: new Float64Array(n),
     entryValue: new Float64Array(n),
     instrument: new Int32Array(n),
@@ -186,8 +185,7 @@ function floatBookOf(view: Readonly<EngineState>): {
         : `wallet:${account.id}`;
       book.balance[units] = Number(view.ledger.balance(ledgerAccount, 'USDT'));
       book.unitOf[positions] = units;
-      book.sign[positions] = Number(p.sign);
-      book.qty[positions] = Number(p.qty);
+      book.qty[positions] = Number(p.sign * p.qty);
       book.entryValue[positions] = Number(p.entryValue);
       positions++;
       keys.push(`${account.id}/${key}`);
@@ -306,17 +304,12 @@ export function benchLiquidation(overrides: Partial<LiquidationBenchOptions> = {
   // The float full scan (timed over the arrays), its borderline units re-checked exactly (counted).
   const view = engine.view;
   const fb = floatBookOf(view);
-  const scratch = {
-    margin: new Float64Array(fb.units),
-    magnitude: new Float64Array(fb.units),
-    count: new Int32Array(fb.units),
-  };
   const marks = new Float64Array([mark]);
   const floatTimes: number[] = [];
   let borderline = 0;
   for (let rep = 0; rep < options.floatReps; rep++) {
     const t0 = process.hrtime.bigint();
-    const r = floatScan(fb.book, fb.positions, fb.units, marks, scratch);
+    const r = floatScan(fb.book, fb.positions, marks);
     floatTimes.push(Number(process.hrtime.bigint() - t0));
     borderline = r.borderline.length;
   }
@@ -337,7 +330,7 @@ export function benchLiquidation(overrides: Partial<LiquidationBenchOptions> = {
   const shocked = Math.round((mark * 0.97) / 10_000) * 10_000;
   let unhealthyAtShock = 0;
   for (const at of [mark, shocked]) {
-    const byFloat = floatScan(fb.book, fb.positions, fb.units, new Float64Array([at]), scratch);
+    const byFloat = floatScan(fb.book, fb.positions, new Float64Array([at]));
     const byDecimal = new Set(at === mark ? decimalUnhealthy : decimalBook.scan(price(at)));
     const decided = new Set(byFloat.unhealthy);
     for (const u of byFloat.borderline) if (byDecimal.has(u)) decided.add(u);

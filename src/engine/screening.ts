@@ -202,33 +202,58 @@ export class Screening {
       this.deriveAccount(state, account);
   }
 
+  /** Where the next audit slice starts (a handle). */
+  private auditCursor = 0;
+
   /**
-   * The safety net: a full exact scan. Returns the units that are at or below maintenance although every
-   * one of their symbols' marks is inside the unit's indexed range (the index would not fire for them) — a
-   * bug if ever non-empty — and the number of units scanned.
+   * Is the unit behind `handle` liquidatable although no range of its fires at the current marks? (A bug if
+   * ever true.) Returns its key then, else null.
+   */
+  private missedAt(state: EngineState, handle: number): string | null {
+    const unit = this.units[handle];
+    if (unit === undefined) return null;
+    const health = unitHealth(state, unit);
+    if (health.positions === 0 || isHealthy(health)) return null;
+    for (const symbol of this.symbolsOf[handle] ?? []) {
+      const index = this.indexes.get(symbol);
+      const mark = state.instruments.get(symbol)?.mark;
+      if (index === undefined || mark === null || mark === undefined) continue;
+      for (const h of [2 * handle, 2 * handle + 1]) {
+        const trigger = index.triggerOf(h);
+        if (trigger === undefined) continue;
+        if (index.sideOf(h) === 'long' ? trigger >= Number(mark) : trigger <= Number(mark)) return null;
+      }
+    }
+    return unitKey(unit);
+  }
+
+  /**
+   * The safety net, a slice at a time: the next `count` handles (round robin) are checked exactly, so the
+   * whole index is re-checked every (units / count) calls at a bounded cost per call. Returns the misses.
+   */
+  auditSlice(state: EngineState, count: number): string[] {
+    const missed: string[] = [];
+    const end = this.units.length;
+    for (let i = 0; i < count && end > 0; i++) {
+      if (this.auditCursor >= end) this.auditCursor = 0;
+      const key = this.missedAt(state, this.auditCursor++);
+      if (key !== null) missed.push(key);
+    }
+    return missed;
+  }
+
+  /**
+   * The safety net in full: an exact scan of every unit. Returns the units that are at or below maintenance
+   * although their ranges would not fire (a bug if ever non-empty), every unit with positions missing from
+   * the index, and the number of units scanned.
    */
   audit(state: EngineState): { missed: string[]; scanned: number } {
     const missed: string[] = [];
     let scanned = 0;
-    for (const [key, handle] of this.handles) {
-      const unit = this.units[handle];
-      if (unit === undefined) continue;
+    for (const handle of this.handles.values()) {
       scanned++;
-      const health = unitHealth(state, unit);
-      if (health.positions === 0 || isHealthy(health)) continue;
-      let fires = false;
-      for (const symbol of this.symbolsOf[handle] ?? []) {
-        const index = this.indexes.get(symbol);
-        const mark = state.instruments.get(symbol)?.mark;
-        if (index === undefined || mark === null || mark === undefined) continue;
-        for (const h of [2 * handle, 2 * handle + 1]) {
-          const trigger = index.triggerOf(h);
-          const side = index.sideOf(h);
-          if (trigger === undefined) continue;
-          if (side === 'long' ? trigger >= Number(mark) : trigger <= Number(mark)) fires = true;
-        }
-      }
-      if (!fires) missed.push(key);
+      const key = this.missedAt(state, handle);
+      if (key !== null) missed.push(key);
     }
     // Every unit with positions must be indexed.
     for (const account of state.accounts.values()) {

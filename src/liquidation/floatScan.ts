@@ -19,13 +19,12 @@ import { assert } from '../numbers/index.js';
  * Mark-basis maintenance only (entry-basis units are not scanned here).
  */
 export interface FloatBook {
-  /** Positions. */
+  /** Positions, grouped by unit in ascending unit order (a unit's positions are consecutive). */
   readonly unitOf: Int32Array;
-  readonly sign: Float64Array;
-  /** Size (qty units) and entry value (money units) as float64. */
+  /** Signed size (qty units, + long, − short) and entry value (money units, unsigned) as float64. */
   readonly qty: Float64Array;
   readonly entryValue: Float64Array;
-  /** Index into `tables` of the position's instrument. */
+  /** Index into `tables` of the position's instrument (not read when there is one table). */
   readonly instrument: Int32Array;
   /** Units: their margin balance (money units). */
   readonly balance: Float64Array;
@@ -43,56 +42,57 @@ export interface FloatScanResult {
 const U = 2 ** -53;
 
 /** Scans every unit at the marks `marks[instrument]` (kernel price units as float64). */
-export function floatScan(
-  book: FloatBook,
-  positions: number,
-  units: number,
-  marks: Float64Array,
-  scratch: { margin: Float64Array; magnitude: Float64Array; count: Int32Array },
-): FloatScanResult {
-  assert(positions <= book.qty.length && units <= book.balance.length, 'scan within the arrays');
-  const { margin, magnitude, count } = scratch;
-  for (let u = 0; u < units; u++) {
-    const b = book.balance[u] ?? 0;
-    margin[u] = b;
-    magnitude[u] = Math.abs(b);
-    count[u] = 0;
-  }
-  for (let i = 0; i < positions; i++) {
-    const unit = book.unitOf[i] ?? 0;
-    const table = book.tables[book.instrument[i] ?? 0];
+export function floatScan(book: FloatBook, positions: number, marks: Float64Array): FloatScanResult {
+  assert(positions <= book.qty.length, 'scan within the arrays');
+  const { unitOf, qty, entryValue, instrument, balance, tables } = book;
+  const single = tables.length === 1;
+  const unhealthy: number[] = [];
+  const borderline: number[] = [];
+  // One pass: a unit's positions are consecutive, so its margin, magnitude and count live in locals and the
+  // unit is decided when the next one starts (no per-unit arrays: the scan is bound by memory traffic).
+  // (Plain locals, no closure: a closure would keep them in a heap context and slow the loop down.)
+  let unit = -1;
+  let margin = 0;
+  let magnitude = 0;
+  let count = 0;
+  for (let i = 0; i <= positions; i++) {
+    const u = i === positions ? unit + 1 : (unitOf[i] ?? 0);
+    if (u !== unit) {
+      assert(u > unit, 'float scan positions grouped by unit, ascending');
+      if (count > 0) {
+        const band = 2 * (count + 8) * U * magnitude;
+        if (margin < -band) unhealthy.push(unit);
+        else if (margin <= band) borderline.push(unit);
+      }
+      if (i === positions) break;
+      unit = u;
+      margin = balance[u] ?? 0;
+      magnitude = margin < 0 ? -margin : margin;
+      count = 0;
+    }
+    // One instrument (the common case): its index array is not read at all.
+    const which = single ? 0 : (instrument[i] ?? 0);
+    const table = tables[which];
     if (table === undefined) continue;
-    const mark = marks[book.instrument[i] ?? 0] ?? 0;
-    const q = book.qty[i] ?? 0;
-    const e = book.entryValue[i] ?? 0;
-    const notional = q * mark;
-    // The tier of this notional: floors are few (≤ 64) and most positions sit in the first tiers.
     const floors = table.floors;
+    const signed = (qty[i] ?? 0) * (marks[which] ?? 0);
+    const notional = signed < 0 ? -signed : signed;
+    // The tier of this notional: floors are few (≤ 64) and most positions sit in the first tiers.
     let k = 0;
-    while (k + 1 < floors.length && notional >= (floors[k + 1] ?? Infinity)) k++;
-    const mm = notional * (table.mmr[k] ?? 0) - (table.cum[k] ?? 0);
+    let next = floors[1] ?? Infinity;
+    while (notional >= next) next = floors[++k + 1] ?? Infinity;
+    const cum = table.cum[k] ?? 0;
+    const mm = notional * (table.mmr[k] ?? 0) - cum;
+    const e = entryValue[i] ?? 0;
+    margin += (signed < 0 ? e - notional : notional - e) - mm;
     // A notional within a few ulps of a floor may sit in the other tier exactly: undecidable here (a whole-
     // position table jumps there), so the unit's band becomes infinite and it is left to the exact check.
     const near = 4 * U * notional;
-    const ambiguous =
-      Math.abs(notional - (floors[k] ?? 0)) <= near ||
-      (k + 1 < floors.length && Math.abs((floors[k + 1] ?? 0) - notional) <= near);
-    const pnl = (book.sign[i] ?? 1) * (notional - e);
-    margin[unit] = (margin[unit] ?? 0) + pnl - mm;
-    magnitude[unit] = ambiguous
-      ? Infinity
-      : (magnitude[unit] ?? 0) + notional + e + Math.abs(mm) + (table.cum[k] ?? 0);
-    count[unit] = (count[unit] ?? 0) + 1;
-  }
-  const unhealthy: number[] = [];
-  const borderline: number[] = [];
-  for (let u = 0; u < units; u++) {
-    const n = count[u] ?? 0;
-    if (n === 0) continue;
-    const band = 2 * (n + 8) * U * (magnitude[u] ?? Infinity);
-    const m = margin[u] ?? 0;
-    if (m < -band) unhealthy.push(u);
-    else if (m <= band) borderline.push(u);
+    magnitude =
+      notional - (floors[k] ?? 0) <= near || next - notional <= near
+        ? Infinity
+        : magnitude + notional + e + (mm < 0 ? -mm : mm) + cum;
+    count++;
   }
   return { unhealthy, borderline };
 }

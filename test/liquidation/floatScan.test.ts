@@ -76,7 +76,6 @@ test('float scan: never calls a healthy unit unhealthy, never misses an unhealth
         const n = units.reduce((s, u) => s + u.positions.length, 0);
         const book: FloatBook = {
           unitOf: new Int32Array(n),
-          sign: new Float64Array(n),
           qty: new Float64Array(n),
           entryValue: new Float64Array(n),
           instrument: new Int32Array(n),
@@ -93,18 +92,12 @@ test('float scan: never calls a healthy unit unhealthy, never misses an unhealth
         units.forEach((u, unit) => {
           for (const p of u.positions) {
             book.unitOf[i] = unit;
-            book.sign[i] = p.long ? 1 : -1;
-            book.qty[i] = Number(p.qty);
+            book.qty[i] = p.long ? Number(p.qty) : -Number(p.qty);
             book.entryValue[i] = Number(p.qty * p.entry);
             i++;
           }
         });
-        const scratch = {
-          margin: new Float64Array(units.length),
-          magnitude: new Float64Array(units.length),
-          count: new Int32Array(units.length),
-        };
-        const result = floatScan(book, n, units.length, new Float64Array([Number(mark)]), scratch);
+        const result = floatScan(book, n, new Float64Array([Number(mark)]));
         const unhealthy = new Set(result.unhealthy);
         const borderline = new Set(result.borderline);
         units.forEach((u, unit) => {
@@ -122,14 +115,12 @@ test('float scan: a unit exactly at maintenance is never decided healthy by the 
   // Balance 4, one long of 1,000 units entered at 10 and marked at 10 with mmr 0.0004: MM = 4, equity = 4.
   const book: FloatBook = {
     unitOf: new Int32Array([0]),
-    sign: new Float64Array([1]),
     qty: new Float64Array([1000]),
     entryValue: new Float64Array([10_000]),
     instrument: new Int32Array([0]),
     balance: new Float64Array([4]),
     tables: [{ floors: new Float64Array([0]), mmr: new Float64Array([0.0004]), cum: new Float64Array([0]) }],
   };
-  const scratch = { margin: new Float64Array(1), magnitude: new Float64Array(1), count: new Int32Array(1) };
-  const result = floatScan(book, 1, 1, new Float64Array([10]), scratch);
+  const result = floatScan(book, 1, new Float64Array([10]));
   assert.deepEqual([...result.unhealthy, ...result.borderline], [0]);
 });
