@@ -186,7 +186,7 @@ function floatBookOf(view: Readonly<EngineState>): {
       book.balance[units] = Number(view.ledger.balance(ledgerAccount, 'USDT'));
       book.unitOf[positions] = units;
       book.qty[positions] = Number(p.sign * p.qty);
-      book.entryValue[positions] = Number(p.entryValue);
+      book.entryValue[positions] = Number(p.sign * p.entryValue);
       positions++;
       keys.push(`${account.id}/${key}`);
       units++;

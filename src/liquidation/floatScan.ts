@@ -21,7 +21,10 @@ import { assert } from '../numbers/index.js';
 export interface FloatBook {
   /** Positions, grouped by unit in ascending unit order (a unit's positions are consecutive). */
   readonly unitOf: Int32Array;
-  /** Signed size (qty units, + long, − short) and entry value (money units, unsigned) as float64. */
+  /**
+   * Signed size (qty units) and signed entry value (money units) as float64: + long, − short. Signed values
+   * make PnL `qty × mark − entryValue` with no branch on the side (sides are unpredictable in a real book).
+   */
   readonly qty: Float64Array;
   readonly entryValue: Float64Array;
   /** Index into `tables` of the position's instrument (not read when there is one table). */
@@ -76,7 +79,7 @@ export function floatScan(book: FloatBook, positions: number, marks: Float64Arra
     if (table === undefined) continue;
     const floors = table.floors;
     const signed = (qty[i] ?? 0) * (marks[which] ?? 0);
-    const notional = signed < 0 ? -signed : signed;
+    const notional = Math.abs(signed);
     // The tier of this notional: floors are few (≤ 64) and most positions sit in the first tiers.
     let k = 0;
     let next = floors[1] ?? Infinity;
@@ -84,14 +87,14 @@ export function floatScan(book: FloatBook, positions: number, marks: Float64Arra
     const cum = table.cum[k] ?? 0;
     const mm = notional * (table.mmr[k] ?? 0) - cum;
     const e = entryValue[i] ?? 0;
-    margin += (signed < 0 ? e - notional : notional - e) - mm;
+    margin += signed - e - mm;
     // A notional within a few ulps of a floor may sit in the other tier exactly: undecidable here (a whole-
     // position table jumps there), so the unit's band becomes infinite and it is left to the exact check.
     const near = 4 * U * notional;
     magnitude =
       notional - (floors[k] ?? 0) <= near || next - notional <= near
         ? Infinity
-        : magnitude + notional + e + (mm < 0 ? -mm : mm) + cum;
+        : magnitude + notional + Math.abs(e) + Math.abs(mm) + cum;
     count++;
   }
   return { unhealthy, borderline };

@@ -93,7 +93,7 @@ test('float scan: never calls a healthy unit unhealthy, never misses an unhealth
           for (const p of u.positions) {
             book.unitOf[i] = unit;
             book.qty[i] = p.long ? Number(p.qty) : -Number(p.qty);
-            book.entryValue[i] = Number(p.qty * p.entry);
+            book.entryValue[i] = (p.long ? 1 : -1) * Number(p.qty * p.entry);
             i++;
           }
         });
