@@ -81,12 +81,15 @@ export function unitBalance(state: EngineState, unit: MarginUnit): ReturnType<ty
     : isolatedOf(state, unit.account, unit.instrument, unit.positionSide);
 }
 
-/** Equity and maintenance of a unit at the current marks. */
-export function unitHealth(state: EngineState, unit: MarginUnit): UnitHealth {
+/** Equity and maintenance of a unit at the current marks (`positions`: the unit's, when the caller has them). */
+export function unitHealth(
+  state: EngineState,
+  unit: MarginUnit,
+  positions: readonly PositionState[] = unitPositions(state, unit),
+): UnitHealth {
   const balance = unitBalance(state, unit).value;
   let equity = balance;
   let maintenanceRate = 0n;
-  const positions = unitPositions(state, unit);
   for (const p of positions) {
     const instrument = state.instruments.get(p.symbol);
     if (instrument === undefined) continue;

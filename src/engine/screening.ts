@@ -3,10 +3,17 @@ import { TriggerIndex } from '../liquidation/triggerIndex.js';
 import { tierIndex } from '../margin/index.js';
 import { assert } from '../numbers/index.js';
 import type { EngineEvent } from './events.js';
-import { isHealthy, RATE_ONE, unitHealth, unitPositions, type MarginUnit } from './health.js';
+import { isHealthy, RATE_ONE, unitHealth, type MarginUnit } from './health.js';
 import { counterpartiesIn, runWaterfall, unitsHolding } from './liquidate.js';
 import { markOf } from './marginView.js';
-import type { AccountState, EngineState, InstrumentState } from './state.js';
+import { settingsOf } from './settings.js';
+import {
+  positionKey,
+  type AccountState,
+  type EngineState,
+  type InstrumentState,
+  type PositionState,
+} from './state.js';
 
 /**
  * Liquidation screening (issue 5): which margin units may have fallen to maintenance at a new mark, found
@@ -35,9 +42,8 @@ import type { AccountState, EngineState, InstrumentState } from './state.js';
  * Derived state: never hashed, rebuilt from the positions on restore.
  */
 export class Screening {
-  private readonly handles = new Map<string, number>();
-  /** Per account, the keys of its units in the index (so an account's units are found without a scan). */
-  private readonly byAccount = new Map<AccountState, Set<string>>();
+  /** Per account, its units' handles by sub-key: the asset (cross) or the position key (isolated leg). */
+  private readonly byAccount = new Map<AccountState, Map<string, number>>();
   private readonly units: (MarginUnit | undefined)[] = [];
   private readonly symbolsOf: (string[] | undefined)[] = [];
   private readonly free: number[] = [];
@@ -57,75 +63,77 @@ export class Screening {
     return index;
   }
 
-  private handleOf(unit: MarginUnit): number {
-    const key = unitKey(unit);
-    let handle = this.handles.get(key);
-    if (handle === undefined) {
-      handle = this.free.pop() ?? this.units.length;
-      this.handles.set(key, handle);
-      let keys = this.byAccount.get(unit.account);
-      if (keys === undefined) {
-        keys = new Set();
-        this.byAccount.set(unit.account, keys);
-      }
-      keys.add(key);
-    }
-    this.units[handle] = unit;
-    return handle;
-  }
-
-  private release(unit: MarginUnit): void {
-    const key = unitKey(unit);
-    const handle = this.handles.get(key);
+  private release(handles: Map<string, number>, subKey: string): void {
+    const handle = handles.get(subKey);
     if (handle === undefined) return;
-    this.clearEntries(handle);
-    this.handles.delete(key);
-    const keys = this.byAccount.get(unit.account);
-    keys?.delete(key);
-    if (keys?.size === 0) this.byAccount.delete(unit.account);
+    for (const symbol of this.symbolsOf[handle] ?? []) this.removeEntries(symbol, handle);
+    this.symbolsOf[handle] = undefined;
+    handles.delete(subKey);
     this.units[handle] = undefined;
     this.free.push(handle);
   }
 
-  private clearEntries(handle: number): void {
-    for (const symbol of this.symbolsOf[handle] ?? []) {
-      const index = this.indexes.get(symbol);
-      index?.remove(2 * handle);
-      index?.remove(2 * handle + 1);
-    }
-    this.symbolsOf[handle] = undefined;
+  private removeEntries(symbol: string, handle: number): void {
+    const index = this.indexes.get(symbol);
+    index?.remove(2 * handle);
+    index?.remove(2 * handle + 1);
   }
 
-  /** Derives the ranges of every unit of `account` again (after anything of the account changed). */
+  /**
+   * Derives the ranges of every unit of `account` again (after anything of the account changed). One pass
+   * over its positions groups them by unit; units it no longer has (closed legs, a mode change) leave.
+   */
   deriveAccount(state: EngineState, account: AccountState): void {
-    const seen = new Set<string>();
-    for (const instrument of symbolsHeld(state, account)) {
-      if (this.liquidityAccounts(instrument.spec.symbol) === account.id) continue;
-      for (const unit of unitsHolding(state, account, instrument)) {
-        const key = unitKey(unit);
-        if (seen.has(key)) continue;
-        seen.add(key);
-        this.deriveUnit(state, unit);
+    const groups = new Map<string, { unit: MarginUnit; positions: PositionState[]; liquidated: boolean }>();
+    for (const [key, p] of account.positions) {
+      const instrument = state.instruments.get(p.symbol);
+      assert(instrument !== undefined, 'position of a listed instrument');
+      if (this.liquidityAccounts(p.symbol) === account.id) continue;
+      const isolated =
+        (account.settings.get(p.symbol) ?? settingsOf(state, account, p.symbol)).marginMode === 'isolated';
+      // Sub-keys are interned strings (the asset of the listing, the position key): no string is built here.
+      const subKey = isolated ? key : instrument.spec.asset;
+      let group = groups.get(subKey);
+      if (group === undefined) {
+        const unit: MarginUnit = isolated
+          ? { kind: 'isolated', account, instrument, positionSide: p.positionSide }
+          : { kind: 'cross', account, asset: instrument.spec.asset };
+        group = { unit, positions: [], liquidated: false };
+        groups.set(subKey, group);
       }
+      group.positions.push(p);
+      if (instrument.liquidation !== null) group.liquidated = true;
     }
-    // Units the account no longer has (closed legs, a mode change) leave the index.
-    for (const key of [...(this.byAccount.get(account) ?? [])]) {
-      const unit = this.units[this.handles.get(key) ?? -1];
-      if (unit !== undefined && !seen.has(key)) this.release(unit);
+    let handles = this.byAccount.get(account);
+    for (const [subKey, group] of groups) {
+      if (!group.liquidated) continue;
+      if (handles === undefined) {
+        handles = new Map();
+        this.byAccount.set(account, handles);
+      }
+      let handle = handles.get(subKey);
+      if (handle === undefined) {
+        handle = this.free.pop() ?? this.units.length;
+        handles.set(subKey, handle);
+      }
+      this.units[handle] = group.unit;
+      this.deriveUnit(state, handle, group.unit, group.positions);
     }
+    if (handles === undefined) return;
+    for (const subKey of [...handles.keys()])
+      if (groups.get(subKey)?.liquidated !== true) this.release(handles, subKey);
+    if (handles.size === 0) this.byAccount.delete(account);
   }
 
-  /** The unit's ranges at the current marks (or removal, when it holds nothing the engine liquidates). */
-  deriveUnit(state: EngineState, unit: MarginUnit): void {
-    const positions = unitPositions(state, unit);
-    if (!positions.some((p) => state.instruments.get(p.symbol)?.liquidation != null)) {
-      this.release(unit);
-      return;
-    }
+  /** The unit's ranges at the current marks; `positions` are the unit's (any order: the sums are exact). */
+  private deriveUnit(
+    state: EngineState,
+    handle: number,
+    unit: MarginUnit,
+    positions: readonly PositionState[],
+  ): void {
     this.derivations++;
-    const handle = this.handleOf(unit);
-    this.clearEntries(handle);
-    const health = unitHealth(state, unit);
+    const health = unitHealth(state, unit, positions);
     const headroom = health.equity * RATE_ONE - health.maintenanceRate;
     const bySymbol = new Map<string, { instrument: InstrumentState; long: bigint; short: bigint }>();
     let totalNotional = 0n;
@@ -138,6 +146,10 @@ export class Screening {
       bySymbol.set(p.symbol, entry);
       totalNotional += p.qty * markOf(instrument);
     }
+    // Entries are updated in place (a heap sift), added or removed: no remove-then-insert per derivation.
+    const previous = this.symbolsOf[handle];
+    if (previous !== undefined)
+      for (const symbol of previous) if (!bySymbol.has(symbol)) this.removeEntries(symbol, handle);
     const symbols: string[] = [];
     for (const [symbol, { instrument, long, short }] of bySymbol) {
       const index = this.indexOf(symbol);
@@ -145,6 +157,7 @@ export class Screening {
       if (headroom <= 0n || !isHealthy(health)) {
         // At or below maintenance already (a waterfall that could not finish): fire on every tick.
         index.set(2 * handle, 'long', Infinity);
+        index.remove(2 * handle + 1);
         continue;
       }
       const mark = markOf(instrument);
@@ -154,9 +167,10 @@ export class Screening {
       if (long > short) {
         const slope = (long - short) * RATE_ONE;
         index.set(2 * handle, 'long', bigintRatioToFloat(mark * slope - share, slope, 'up'));
-      }
-      const up = upBound(state, unit, instrument, long, short, mark, share);
+      } else index.remove(2 * handle);
+      const up = upBound(instrument, positions, long, short, mark, share);
       if (up !== null) index.set(2 * handle + 1, 'short', bigintRatioToFloat(up.num, up.den, 'down'));
+      else index.remove(2 * handle + 1);
     }
     this.symbolsOf[handle] = symbols;
   }
@@ -250,18 +264,28 @@ export class Screening {
   audit(state: EngineState): { missed: string[]; scanned: number } {
     const missed: string[] = [];
     let scanned = 0;
-    for (const handle of this.handles.values()) {
-      scanned++;
-      const key = this.missedAt(state, handle);
-      if (key !== null) missed.push(key);
-    }
+    for (const handles of this.byAccount.values())
+      for (const handle of handles.values()) {
+        scanned++;
+        const key = this.missedAt(state, handle);
+        if (key !== null) missed.push(key);
+      }
     // Every unit with positions must be indexed.
     for (const account of state.accounts.values()) {
       for (const instrument of symbolsHeld(state, account)) {
         if (instrument.liquidation === null || this.liquidityAccounts(instrument.spec.symbol) === account.id)
           continue;
         for (const unit of unitsHolding(state, account, instrument))
-          if (!this.handles.has(unitKey(unit))) missed.push(`${unitKey(unit)} (not indexed)`);
+          if (
+            !this.byAccount
+              .get(account)
+              ?.has(
+                unit.kind === 'cross'
+                  ? unit.asset
+                  : positionKey(unit.instrument.spec.symbol, unit.positionSide),
+              )
+          )
+            missed.push(`${unitKey(unit)} (not indexed)`);
       }
     }
     return { missed, scanned };
@@ -269,7 +293,9 @@ export class Screening {
 
   /** Units in the index. */
   get size(): number {
-    return this.handles.size;
+    let size = 0;
+    for (const handles of this.byAccount.values()) size += handles.size;
+    return size;
   }
 }
 
@@ -278,9 +304,8 @@ export class Screening {
  * first tier boundary of any of its legs in the symbol (mark basis), or null when a rise never hurts.
  */
 function upBound(
-  state: EngineState,
-  unit: MarginUnit,
   instrument: InstrumentState,
+  positions: readonly PositionState[],
   long: bigint,
   short: bigint,
   mark: bigint,
@@ -290,7 +315,7 @@ function upBound(
   let slope = (short - long) * RATE_ONE;
   let boundary: { num: bigint; den: bigint } | null = null;
   if (compiled.markBasis) {
-    for (const p of unitPositions(state, unit)) {
+    for (const p of positions) {
       if (p.symbol !== instrument.spec.symbol) continue;
       const k = tierIndex(compiled.floors, p.qty * mark);
       slope += p.qty * (compiled.mmr[k] ?? 0n);
