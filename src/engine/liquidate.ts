@@ -165,10 +165,13 @@ export function runWaterfall(
     const { position, instrument, config } = target;
     fund = state.insuranceFunds.get(config.insuranceFund);
     const key = positionKey(instrument.spec.symbol, position.positionSide);
-    const qty = stepQty(config, instrument, position);
+    // Hyperliquid: a position already sliced (its cooldown over) may now be closed whole.
+    const sliced = account.liquidationCooldowns.has(key);
+    const qty = stepQty(config, instrument, position, sliced);
     const closed = closeLeg(state, unit, position, instrument, config, qty, now, seed, events);
-    // Hyperliquid: what a slice left of the position waits out the cooldown.
-    if (config.step.kind === 'slices' && closed > 0n && account.positions.has(key))
+    // What a first slice left of the position waits out the cooldown; a closed position forgets it.
+    if (!account.positions.has(key)) account.liquidationCooldowns.delete(key);
+    else if (config.step.kind === 'slices' && !sliced && closed > 0n)
       account.liquidationCooldowns.set(key, nowMs + config.step.cooldownMs);
     if (closed === 0n) {
       outcome = 'stuck';
@@ -208,18 +211,23 @@ function nextTarget(
   return best ?? (coolingDown ? 'cooldown' : null);
 }
 
-/** How much of `position` one step sends to the book (qty units), by the instrument's step rule. */
+/**
+ * How much of `position` one step sends to the book (qty units), by the instrument's step rule. `sliced`: a
+ * slice of this position was liquidated before and its cooldown is over (RULEBOOK.md §4: then the whole
+ * position may go).
+ */
 export function stepQty(
   config: LiquidationConfig,
   instrument: InstrumentState,
   position: PositionState,
+  sliced = false,
 ): bigint {
   const step = config.step;
   const mark = markOf(instrument);
   if (step.kind === 'whole') return position.qty;
   if (step.kind === 'slices') {
     // Hyperliquid: above the threshold, a fraction (rounded up to a lot: close at least the fraction).
-    if (position.qty * mark <= step.thresholdValue) return position.qty;
+    if (sliced || position.qty * mark <= step.thresholdValue) return position.qty;
     const slice = divide(position.qty * step.fraction, RATE_ONE, 'ceil');
     return slice < position.qty ? slice : position.qty;
   }

@@ -197,3 +197,52 @@ describe('liquidation scenarios under every rulebook', () => {
     });
   }
 });
+
+describe('whales: Hyperliquid slices, OKX steps down the tiers', () => {
+  test('hyperliquid: 20 % of a position above 100,000, a 30 s cooldown, then the whole position', () => {
+    // Alice long 3 BTC at 50,000 (150,000, the second tier: mmr 0.005, cum 50) on 7,800 USDT at 20×.
+    const h = venue('hyperliquid', '1000');
+    h.ok({ type: 'deposit', accountId: 'alice', asset: 'USDT', amount: '6500' }); // 1,300 + 6,500 = 7,800
+    h.ok(fill('whale', '2.5', '50000', 'alice', 'bob'));
+    h.ok({ type: 'deposit', accountId: 'bob', asset: 'USDT', amount: '100000' });
+    h.ok({ type: 'bookSnapshot', symbol: 'BTCUSDT', bids: [['47500', '5']], asks: [['47700', '5']] });
+    // Liquidated when 7,800 + 3 (P − 50,000) ≤ 0.015 P − 50, i.e. P ≤ 47,621.44….
+    let events = eventsOf(h.ok({ type: 'markPrice', symbol: 'BTCUSDT', price: '47600' }));
+    // 142,800 notional > 100,000: a 20 % slice, 0.6 BTC, sold at 47,500 (loss 1,500: wallet 6,300). Then
+    // equity 6,300 − 2.4 × 2,400 = 540 against maintenance 2.4 × 47,600 × 0.005 − 50 = 521.2: healthy.
+    assert.deepEqual(liquidationFills(events), ['book book 0.6 @ 47500']);
+    assert.equal(outcome(events), 'healthy');
+    assert.equal(h.balance('wallet:alice'), '6300');
+    // One second later the mark is lower (equity 420, maintenance 520.6) but the position is cooling down.
+    events = eventsOf(h.ok({ type: 'markPrice', symbol: 'BTCUSDT', price: '47550' }));
+    assert.deepEqual(liquidationFills(events), []);
+    assert.equal(outcome(events), 'cooldown');
+    // After the 30 s the whole rest goes: 2.4 BTC at 47,500 (bankruptcy 50,000 − 6,300 / 2.4 = 47,375).
+    h.time += 30_000;
+    events = eventsOf(h.ok({ type: 'markPrice', symbol: 'BTCUSDT', price: '47540' }));
+    assert.deepEqual(liquidationFills(events), ['book book 2.4 @ 47500']);
+    assert.equal(outcome(events), 'flat');
+    assert.equal(h.balance('wallet:alice'), '300');
+    assert.equal(h.engine.view.accounts.get('alice')?.liquidationCooldowns.size, 0);
+  });
+
+  test('okx: one tier down per step until healthy', () => {
+    // Alice long 13 BTC at 50,000 (650,000: the third tier, whole-position mmr 0.0065) on 33,000 USDT at 20×.
+    const h = venue('okx', '1000');
+    h.ok({ type: 'deposit', accountId: 'alice', asset: 'USDT', amount: '31700' }); // 1,300 + 31,700 = 33,000
+    h.ok({ type: 'deposit', accountId: 'bob', asset: 'USDT', amount: '200000' });
+    h.ok(fill('whale', '12.5', '50000', 'alice', 'bob'));
+    h.ok({ type: 'bookSnapshot', symbol: 'BTCUSDT', bids: [['47600', '20']], asks: [['47700', '20']] });
+    // At 47,650: equity 33,000 − 13 × 2,350 = 2,450 against 13 × 47,650 × 0.0065 = 4,026.425: liquidated.
+    const events = eventsOf(h.ok({ type: 'markPrice', symbol: 'BTCUSDT', price: '47650' }));
+    // Step 1 brings the notional below the 600,000 floor: keep ⌊599,999.99999999 / 47,650⌋ lots = 12.591 BTC,
+    // sell 0.409 at 47,600 (loss 981.6: wallet 32,018.4). Equity 32,018.4 − 12.591 × 2,350 = 2,429.55 against
+    // 12.591 × 47,650 × 0.005 = 2,999.81…: still unhealthy. Step 2 brings it below 50,000: keep 1.049 BTC, sell
+    // 11.542 (loss 27,700.8: wallet 4,317.6). Equity 4,317.6 − 1.049 × 2,350 = 1,852.45 > 1.049 × 47,650 ×
+    // 0.004 = 199.95: healthy.
+    assert.deepEqual(liquidationFills(events), ['book book 0.409 @ 47600', 'book book 11.542 @ 47600']);
+    assert.equal(outcome(events), 'healthy');
+    assert.equal(h.balance('wallet:alice'), '4317.6');
+    assert.equal(h.engine.view.accounts.get('alice')?.positions.get('BTCUSDT/BOTH')?.qty, 1049n);
+  });
+});
