@@ -59,7 +59,7 @@ export function createAccount(state: EngineState, c: Of<'createAccount'>): Engin
     positions: new Map(),
     orders: new Map(),
     negativeBalance: false,
-    liquidationCooldowns: new Map(),
+    partialCooldownUntilMs: 0,
   });
   return [{ type: 'AccountCreated', accountId: id }];
 }

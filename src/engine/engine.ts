@@ -270,7 +270,7 @@ export class Engine {
         positions: new Map(),
         orders: new Map(),
         negativeBalance: a.negativeBalance,
-        liquidationCooldowns: new Map(a.liquidationCooldowns.map((c) => [c.key, c.untilMs])),
+        partialCooldownUntilMs: a.partialCooldownUntilMs,
       };
       for (const p of a.positions) {
         const [symbol = '', positionSide = 'BOTH'] = p.key.split('/') as [
@@ -330,7 +330,7 @@ interface CanonicalState {
     positionMode: 'oneWay' | 'hedge';
     negativeBalance: boolean;
     settings: { symbol: string; leverage: string; marginMode: 'cross' | 'isolated' }[];
-    liquidationCooldowns: { key: string; untilMs: number }[];
+    partialCooldownUntilMs: number;
     positions: { key: string; sign: string; qty: string; entryValue: string }[];
     orders: {
       orderId: string;

@@ -150,8 +150,8 @@ export type EngineEvent =
       readonly type: 'LiquidationEnded';
       readonly accountId: string;
       readonly unit: string;
-      /** healthy: back above maintenance; flat: nothing left to close; cooldown: waiting for the next slice; stuck: no liquidity, fund or ADL counterparty left. */
-      readonly outcome: 'healthy' | 'flat' | 'cooldown' | 'stuck';
+      /** healthy: back above maintenance; flat: nothing left to close; stuck: no liquidity, fund or ADL counterparty left. */
+      readonly outcome: 'healthy' | 'flat' | 'stuck';
     }
   | {
       readonly type: 'AdlQuantiles';

@@ -122,7 +122,7 @@ function cancelOrders(unit: MarginUnit, state: EngineState, events: EngineEvent[
  * The loss waterfall for one unit (RULEBOOK.md §4): cancel its orders, then step by step close its position
  * with the largest maintenance margin — on the book down to the bankruptcy price (clearance fee to the
  * insurance fund from the surplus), then with the fund paying the shortfall of deeper book levels, then by
- * ADL at the bankruptcy price — until the unit is healthy, flat, waiting out a cooldown, or stuck.
+ * ADL at the bankruptcy price — until the unit is healthy, flat, or stuck.
  */
 export function runWaterfall(
   state: EngineState,
@@ -141,7 +141,7 @@ export function runWaterfall(
     maintenance: health.maintenanceRate,
   });
   cancelOrders(unit, state, events);
-  let outcome: 'healthy' | 'flat' | 'cooldown' | 'stuck' = 'stuck';
+  let outcome: 'healthy' | 'flat' | 'stuck' = 'stuck';
   let fund: InsuranceFundState | undefined;
   for (let step = 0; step < MAX_LIQUIDATION_STEPS; step++) {
     const now = unitHealth(state, unit);
@@ -153,26 +153,21 @@ export function runWaterfall(
       outcome = 'healthy';
       break;
     }
-    const target = nextTarget(state, unit, nowMs);
+    const target = nextTarget(state, unit);
     if (target === null) {
       outcome = 'stuck';
       break;
     }
-    if (target === 'cooldown') {
-      outcome = 'cooldown';
-      break;
-    }
     const { position, instrument, config } = target;
     fund = state.insuranceFunds.get(config.insuranceFund);
-    const key = positionKey(instrument.spec.symbol, position.positionSide);
-    // Hyperliquid: a position already sliced (its cooldown over) may now be closed whole.
-    const sliced = account.liquidationCooldowns.has(key);
-    const qty = stepQty(config, instrument, position, sliced);
+    // Hyperliquid: for 30 s after a partial liquidation of any of the account's positions, every liquidation
+    // order is for the whole position (Hyperliquid docs, "Liquidations").
+    const wholeOnly = nowMs < account.partialCooldownUntilMs;
+    const qty = stepQty(config, instrument, position, wholeOnly);
+    const before = position.qty;
     const closed = closeLeg(state, unit, position, instrument, config, qty, now, seed, events);
-    // What a first slice left of the position waits out the cooldown; a closed position forgets it.
-    if (!account.positions.has(key)) account.liquidationCooldowns.delete(key);
-    else if (config.step.kind === 'slices' && !sliced && closed > 0n)
-      account.liquidationCooldowns.set(key, nowMs + config.step.cooldownMs);
+    if (config.step.kind === 'slices' && closed > 0n && qty < before)
+      account.partialCooldownUntilMs = nowMs + config.step.cooldownMs;
     if (closed === 0n) {
       outcome = 'stuck';
       break;
@@ -183,51 +178,42 @@ export function runWaterfall(
   events.push({ type: 'LiquidationEnded', accountId: account.id, unit: unitName(unit), outcome });
 }
 
-/** The unit's position to close next: the largest maintenance margin (ties: key order), not cooling down. */
+/** The unit's position to close next: the largest maintenance margin (ties: key order). */
 function nextTarget(
   state: EngineState,
   unit: MarginUnit,
-  nowMs: number,
-): { position: PositionState; instrument: InstrumentState; config: LiquidationConfig } | 'cooldown' | null {
+): { position: PositionState; instrument: InstrumentState; config: LiquidationConfig } | null {
   let best: { position: PositionState; instrument: InstrumentState; config: LiquidationConfig } | null = null;
   let bestMaintenance = -1n;
-  let coolingDown = false;
   for (const position of unitPositions(state, unit)) {
     const instrument = state.instruments.get(position.symbol);
     const config = instrument?.liquidation ?? null;
     if (instrument === undefined || config === null) continue;
-    const key = positionKey(position.symbol, position.positionSide);
-    const until = unit.account.liquidationCooldowns.get(key);
-    if (until !== undefined && until > nowMs) {
-      coolingDown = true;
-      continue;
-    }
     const maintenance = positionMaintenance(instrument.compiled, position, markOf(instrument));
     if (maintenance > bestMaintenance) {
       best = { position, instrument, config };
       bestMaintenance = maintenance;
     }
   }
-  return best ?? (coolingDown ? 'cooldown' : null);
+  return best;
 }
 
 /**
- * How much of `position` one step sends to the book (qty units), by the instrument's step rule. `sliced`: a
- * slice of this position was liquidated before and its cooldown is over (RULEBOOK.md §4: then the whole
- * position may go).
+ * How much of `position` one step sends to the book (qty units), by the instrument's step rule. `wholeOnly`:
+ * the account is in a Hyperliquid partial-liquidation cooldown, so the whole position goes.
  */
 export function stepQty(
   config: LiquidationConfig,
   instrument: InstrumentState,
   position: PositionState,
-  sliced = false,
+  wholeOnly = false,
 ): bigint {
   const step = config.step;
   const mark = markOf(instrument);
   if (step.kind === 'whole') return position.qty;
   if (step.kind === 'slices') {
     // Hyperliquid: above the threshold, a fraction (rounded up to a lot: close at least the fraction).
-    if (sliced || position.qty * mark <= step.thresholdValue) return position.qty;
+    if (wholeOnly || position.qty * mark <= step.thresholdValue) return position.qty;
     const slice = divide(position.qty * step.fraction, RATE_ONE, 'ceil');
     return slice < position.qty ? slice : position.qty;
   }

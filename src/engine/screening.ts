@@ -36,7 +36,7 @@ import {
  * gets fresh ranges at the current marks. Whenever a unit changes (a fill, funding, a deposit, a
  * liquidation…) its ranges are derived again.
  *
- * A unit already at or below maintenance that the waterfall could not finish (no liquidity, cooling down)
+ * A unit already at or below maintenance that the waterfall could not finish (no liquidity, fund or counterparty)
  * gets ranges that fire on every tick of its symbols, so it is retried as soon as anything moves.
  *
  * Derived state: never hashed, rebuilt from the positions on restore.

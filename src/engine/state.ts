@@ -140,8 +140,11 @@ export interface AccountState {
   readonly orders: Map<string, OrderState>;
   /** Set when a loss left a wallet or isolated margin negative (bad debt until repaid). */
   negativeBalance: boolean;
-  /** Per position key: until when (ms) a sliced liquidation waits before the next slice (Hyperliquid). */
-  readonly liquidationCooldowns: Map<string, number>;
+  /**
+   * Hyperliquid: until when (ms) liquidation orders for this account are for whole positions, after a partial
+   * liquidation of any of its positions (0: none).
+   */
+  partialCooldownUntilMs: number;
 }
 
 export interface EngineState {
@@ -253,7 +256,7 @@ export function canonicalState(state: EngineState): string {
       leverage: s.leverage.toString(),
       marginMode: s.marginMode,
     })),
-    liquidationCooldowns: byKey(a.liquidationCooldowns).map(([key, untilMs]) => ({ key, untilMs })),
+    partialCooldownUntilMs: a.partialCooldownUntilMs,
     positions: byKey(a.positions).map(([key, p]) => ({
       key,
       sign: p.sign.toString(),

@@ -199,31 +199,42 @@ describe('liquidation scenarios under every rulebook', () => {
 });
 
 describe('whales: Hyperliquid slices, OKX steps down the tiers', () => {
-  test('hyperliquid: 20 % of a position above 100,000, a 30 s cooldown, then the whole position', () => {
-    // Alice long 3 BTC at 50,000 (150,000, the second tier: mmr 0.005, cum 50) on 7,800 USDT at 20×.
+  /** Alice long 3 BTC at 50,000 (150,000, second tier: mmr 0.005, cum 50) on 7,800 USDT; bids 5 at 47,500. */
+  function hyperliquidWhale(): Harness {
     const h = venue('hyperliquid', '1000');
     h.ok({ type: 'deposit', accountId: 'alice', asset: 'USDT', amount: '6500' }); // 1,300 + 6,500 = 7,800
     h.ok(fill('whale', '2.5', '50000', 'alice', 'bob'));
     h.ok({ type: 'deposit', accountId: 'bob', asset: 'USDT', amount: '100000' });
     h.ok({ type: 'bookSnapshot', symbol: 'BTCUSDT', bids: [['47500', '5']], asks: [['47700', '5']] });
     // Liquidated when 7,800 + 3 (P − 50,000) ≤ 0.015 P − 50, i.e. P ≤ 47,621.44….
-    let events = eventsOf(h.ok({ type: 'markPrice', symbol: 'BTCUSDT', price: '47600' }));
+    const events = eventsOf(h.ok({ type: 'markPrice', symbol: 'BTCUSDT', price: '47600' }));
     // 142,800 notional > 100,000: a 20 % slice, 0.6 BTC, sold at 47,500 (loss 1,500: wallet 6,300). Then
     // equity 6,300 − 2.4 × 2,400 = 540 against maintenance 2.4 × 47,600 × 0.005 − 50 = 521.2: healthy.
     assert.deepEqual(liquidationFills(events), ['book book 0.6 @ 47500']);
     assert.equal(outcome(events), 'healthy');
     assert.equal(h.balance('wallet:alice'), '6300');
-    // One second later the mark is lower (equity 420, maintenance 520.6) but the position is cooling down.
-    events = eventsOf(h.ok({ type: 'markPrice', symbol: 'BTCUSDT', price: '47550' }));
-    assert.deepEqual(liquidationFills(events), []);
-    assert.equal(outcome(events), 'cooldown');
-    // After the 30 s the whole rest goes: 2.4 BTC at 47,500 (bankruptcy 50,000 − 6,300 / 2.4 = 47,375).
-    h.time += 30_000;
-    events = eventsOf(h.ok({ type: 'markPrice', symbol: 'BTCUSDT', price: '47540' }));
+    return h;
+  }
+
+  test('hyperliquid: a 20 % slice above 100,000; within the next 30 s liquidation orders are for the whole position', () => {
+    const h = hyperliquidWhale();
+    // One second later (equity 420 against maintenance 520.6): the whole 2.4 BTC at 47,500.
+    const events = eventsOf(h.ok({ type: 'markPrice', symbol: 'BTCUSDT', price: '47550' }));
     assert.deepEqual(liquidationFills(events), ['book book 2.4 @ 47500']);
     assert.equal(outcome(events), 'flat');
     assert.equal(h.balance('wallet:alice'), '300');
-    assert.equal(h.engine.view.accounts.get('alice')?.liquidationCooldowns.size, 0);
+  });
+
+  test('hyperliquid: after the 30 s cooldown, slices again', () => {
+    const h = hyperliquidWhale();
+    h.time += 30_000;
+    const events = eventsOf(h.ok({ type: 'markPrice', symbol: 'BTCUSDT', price: '47550' }));
+    // 2.4 × 47,550 = 114,120 > 100,000: a 20 % slice, 0.48 BTC (wallet 6,300 − 1,200 = 5,100). Still
+    // unhealthy (equity 5,100 − 1.92 × 2,450 = 396 against 1.92 × 47,550 × 0.005 − 50 = 406.48), and that
+    // slice starts a new cooldown: the rest, 1.92 BTC, goes whole (wallet 5,100 − 4,800 = 300).
+    assert.deepEqual(liquidationFills(events), ['book book 0.48 @ 47500', 'book book 1.92 @ 47500']);
+    assert.equal(outcome(events), 'flat');
+    assert.equal(h.balance('wallet:alice'), '300');
   });
 
   test('okx: one tier down per step until healthy', () => {

@@ -161,13 +161,13 @@ test('waterfall and screening properties on random portfolios and price paths, u
         checkWaterfall(result.events, expected, signs);
         // The index agrees with a full exact scan after every tick.
         assert.deepEqual(h.engine.auditScreening().missed, []);
-        // After the command: every unit is healthy or flat, unless its waterfall ended stuck or cooling down.
+        // After the command: every unit is healthy or flat, unless its waterfall ended stuck.
         const ended = new Map<string, string>();
         for (const e of result.events)
           if (e.type === 'LiquidationEnded') ended.set(unitKey(e.accountId, e.unit), e.outcome);
         for (const [key, figures] of unitFigures(h.engine.view, mark)) {
           const outcome = ended.get(key);
-          if (outcome === 'stuck' || outcome === 'cooldown') continue;
+          if (outcome === 'stuck') continue;
           assert.ok(!unhealthy(figures), `${key} left below maintenance (${String(outcome)})`);
         }
       }
