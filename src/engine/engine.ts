@@ -16,7 +16,7 @@ import { fill } from './fill.js';
 import { fundingTick } from './funding.js';
 import { buildInstrument, configureAsset, listInstrument, markPrice, setParameter } from './instruments.js';
 import { cancelOrder, placeOrder } from './orders.js';
-import { counterpartiesIn, liquidateHolders } from './liquidate.js';
+import { adlQueueLights, counterpartiesIn, liquidateHolders } from './liquidate.js';
 import { Screening } from './screening.js';
 import { createInsuranceFund, fundInsurance, setStressRegime } from './insurance.js';
 import { bookSnapshot, sourcePrices } from './prices.js';
@@ -191,6 +191,15 @@ export class Engine {
         for (const account of touched) this.screening.deriveAccount(state, account);
       }
     }
+  }
+
+  /**
+   * The five-light ADL indicator of every position in `symbol` (`accountId/positionSide` → 1…5, 5 = first to
+   * be deleveraged), by the instrument's ADL ranking; empty for unranked policies (dYdX, pro-rata).
+   */
+  adlLights(symbol: string): Map<string, number> {
+    const instrument = this.state.instruments.get(symbol);
+    return instrument === undefined ? new Map<string, number>() : adlQueueLights(this.state, instrument);
   }
 
   /** The screening safety net on demand: units the index would not fire for although they are liquidatable. */

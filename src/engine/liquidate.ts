@@ -1,5 +1,5 @@
 import { LedgerAccounts } from '../ledger/index.js';
-import { ADL_POLICIES, allocateAdl, type AdlCandidate } from '../liquidation/adl/index.js';
+import { ADL_POLICIES, adlLights, allocateAdl, type AdlCandidate } from '../liquidation/adl/index.js';
 import { kernelBankruptcyPrice, tierIndex } from '../margin/index.js';
 import { assert, divide, pow10, Rational } from '../numbers/index.js';
 import { refreshNegativeFlag } from './accounts.js';
@@ -385,31 +385,28 @@ function unitAsset(unit: MarginUnit): string {
   return unit.kind === 'cross' ? unit.asset : unit.instrument.spec.asset;
 }
 
-/** Closes up to `qty` against opposite legs at `price`; returns what it closed. */
-function autoDeleverage(
+/**
+ * The solvent legs on `side` (+1 long, −1 short) of `instrument`, as ADL candidates, and each one's leg. A leg
+ * at or past its own bankruptcy is the waterfall's, not ADL's. Holders are read in set order: rankings and
+ * allocations do not depend on the candidates' order (ties go by account id), so no sort of the book.
+ */
+function adlCandidates(
   state: EngineState,
   instrument: InstrumentState,
-  config: LiquidationConfig,
-  bankrupt: PositionState,
-  qty: bigint,
-  price: bigint,
-  seed: bigint,
-  bankruptAccount: AccountState,
-  fill: (counterparty: ForcedParty, via: 'adl', amount: bigint, price: bigint) => void,
-): bigint {
+  side: bigint,
+  exclude: AccountState | null,
+): { candidates: AdlCandidate[]; legs: Map<string, ForcedParty> } {
   const mark = markOf(instrument);
+  const liquidity = instrument.liquidation?.liquidityAccount;
   const candidates: AdlCandidate[] = [];
   const legs = new Map<string, ForcedParty>();
-  // The holders in set order: the allocation does not depend on the candidates' order (ties go by account id),
-  // so no sort of the whole book is needed here.
   for (const id of instrument.holders) {
     const account = state.accounts.get(id);
-    if (account === undefined || account === bankruptAccount || id === config.liquidityAccount) continue;
+    if (account === undefined || account === exclude || id === liquidity) continue;
     for (const unit of unitsHolding(state, account, instrument)) {
       for (const p of unitPositions(state, unit)) {
-        if (p.symbol !== instrument.spec.symbol || p.sign === bankrupt.sign) continue;
+        if (p.symbol !== instrument.spec.symbol || p.sign !== side) continue;
         const health = unitHealth(state, unit);
-        // Only solvent counterparties: a leg at or past its own bankruptcy is the waterfall's, not ADL's.
         if (health.equity <= 0n) continue;
         const pnl = positionPnl(p, mark);
         const own = health.equity - pnl;
@@ -430,6 +427,56 @@ function autoDeleverage(
       }
     }
   }
+  return { candidates, legs };
+}
+
+/**
+ * The five-light ADL indicator of every solvent position in `instrument` (by `accountId/positionSide`),
+ * ranked per side by the instrument's ADL policy: 5 = first in the queue. Empty when the policy does not
+ * rank (dYdX's seeded walk, pro-rata) or the instrument has no liquidation rules.
+ */
+export function adlQueueLights(state: EngineState, instrument: InstrumentState): Map<string, number> {
+  const lights = new Map<string, number>();
+  const config = instrument.liquidation;
+  if (config === null || instrument.mark === null) return lights;
+  const policy = ADL_POLICIES[config.adlPolicy];
+  const moneyOne = pow10(state.assets.get(instrument.spec.asset)?.scale ?? 0);
+  for (const side of [1n, -1n]) {
+    const { candidates, legs } = adlCandidates(state, instrument, side, null);
+    const scores: Rational[] = [];
+    for (const c of candidates) {
+      const score = policy.score(c, moneyOne);
+      if (score === null) return new Map();
+      scores.push(score);
+    }
+    adlLights(scores).forEach((light, i) => {
+      const c = candidates[i];
+      const leg = c === undefined ? undefined : legs.get(c.accountId);
+      if (c !== undefined && leg !== undefined) lights.set(`${c.accountId}/${leg.positionSide}`, light);
+    });
+  }
+  return lights;
+}
+
+/** Closes up to `qty` against opposite legs at `price`; returns what it closed. */
+function autoDeleverage(
+  state: EngineState,
+  instrument: InstrumentState,
+  config: LiquidationConfig,
+  bankrupt: PositionState,
+  qty: bigint,
+  price: bigint,
+  seed: bigint,
+  bankruptAccount: AccountState,
+  fill: (counterparty: ForcedParty, via: 'adl', amount: bigint, price: bigint) => void,
+): bigint {
+  const mark = markOf(instrument);
+  const { candidates, legs } = adlCandidates(
+    state,
+    instrument,
+    bankrupt.sign === 1n ? -1n : 1n,
+    bankruptAccount,
+  );
   const policy = ADL_POLICIES[config.adlPolicy];
   const allocation = allocateAdl(
     policy,

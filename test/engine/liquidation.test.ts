@@ -257,3 +257,42 @@ describe('whales: Hyperliquid slices, OKX steps down the tiers', () => {
     assert.equal(h.engine.view.accounts.get('alice')?.positions.get('BTCUSDT/BOTH')?.qty, 1049n);
   });
 });
+
+describe('ADL lights', () => {
+  function book(rules: Rules): Harness {
+    const h = venue(rules, '1000');
+    for (const [accountId, amount] of [
+      ['carol', '600'],
+      ['dave', '5000'],
+      ['erin', '5000'],
+    ] as const) {
+      h.ok({ type: 'createAccount', accountId });
+      h.ok({ type: 'deposit', accountId, asset: 'USDT', amount });
+    }
+    h.ok(fill('c', '0.2', '50000', 'erin', 'carol'));
+    h.ok(fill('d', '0.1', '50000', 'erin', 'dave'));
+    h.ok({ type: 'markPrice', symbol: 'BTCUSDT', price: '48000' });
+    return h;
+  }
+
+  test('binance: each side ranked by its score, in quintiles', () => {
+    // Shorts in profit at 48,000, score max(0, uPnL)/max(1, WB) × MM/(WB + uPnL):
+    //   carol 400/600 × 38.4/1,000 ≈ 0.0256 > bob 1,000/10,000 × 96/11,000 ≈ 0.00087 > dave 200/5,000 × 19.2/5,200
+    // Lights 5 − ⌊5 × above / 3⌋: 5, 4, 2. Both longs lose (score 0, a tie): both show 5.
+    assert.deepEqual(Object.fromEntries(sortedLights(book('binance'))), {
+      'alice/BOTH': 5,
+      'bob/BOTH': 4,
+      'carol/BOTH': 5,
+      'dave/BOTH': 2,
+      'erin/BOTH': 5,
+    });
+  });
+
+  test('dydx does not rank (a seeded walk): no lights', () => {
+    assert.equal(book('dydx').engine.adlLights('BTCUSDT').size, 0);
+  });
+
+  function sortedLights(harness: Harness): Map<string, number> {
+    return new Map([...harness.engine.adlLights('BTCUSDT')].sort(([a], [b]) => (a < b ? -1 : 1)));
+  }
+});
