@@ -1,5 +1,6 @@
 import { LedgerAccounts } from '../ledger/index.js';
 import { ADL_POLICIES, adlLights, allocateAdl, type AdlCandidate } from '../liquidation/adl/index.js';
+import { liquidationStepQty, type PartialLiquidationRule } from '../liquidation/partialSize.js';
 import { kernelBankruptcyPrice, tierIndex } from '../margin/index.js';
 import { assert, divide, pow10, Rational } from '../numbers/index.js';
 import { refreshNegativeFlag } from './accounts.js';
@@ -162,8 +163,7 @@ export function runWaterfall(
     fund = state.insuranceFunds.get(config.insuranceFund);
     // Hyperliquid: for 30 s after a partial liquidation of any of the account's positions, every liquidation
     // order is for the whole position (Hyperliquid docs, "Liquidations").
-    const wholeOnly = nowMs < account.partialCooldownUntilMs;
-    const qty = stepQty(config, instrument, position, wholeOnly);
+    const qty = stepQty(config, instrument, position, account, nowMs);
     const before = position.qty;
     const closed = closeLeg(state, unit, position, instrument, config, qty, now, seed, events);
     if (config.step.kind === 'slices' && closed > 0n && qty < before)
@@ -199,35 +199,42 @@ function nextTarget(
 }
 
 /**
- * How much of `position` one step sends to the book (qty units), by the instrument's step rule. `wholeOnly`:
- * the account is in a Hyperliquid partial-liquidation cooldown, so the whole position goes.
+ * How much of `position` one step sends to the book (qty units): the instrument's step rule applied by
+ * `liquidationStepQty` (src/liquidation/partialSize.ts), sized at the mark (mark basis) or the entry price,
+ * with the account's last partial liquidation for Hyperliquid's cooldown.
  */
 export function stepQty(
   config: LiquidationConfig,
   instrument: InstrumentState,
   position: PositionState,
-  wholeOnly = false,
+  account: AccountState,
+  nowMs: number,
 ): bigint {
-  const step = config.step;
-  const mark = markOf(instrument);
-  if (step.kind === 'whole') return position.qty;
-  if (step.kind === 'slices') {
-    // Hyperliquid: above the threshold, a fraction (rounded up to a lot: close at least the fraction).
-    if (wholeOnly || position.qty * mark <= step.thresholdValue) return position.qty;
-    const slice = divide(position.qty * step.fraction, RATE_ONE, 'ceil');
-    return slice < position.qty ? slice : position.qty;
-  }
-  // OKX / BitMEX: down to the floor of the tier below the current one (all of it in the lowest tier).
   const compiled = instrument.compiled;
-  const value = compiled.markBasis ? position.qty * mark : position.entryValue;
-  const k = tierIndex(compiled.floors, value);
-  if (k === 0) return position.qty;
-  const floor = compiled.floors[k] ?? 0n;
-  // The largest qty whose value is below the floor; close the rest (at least one lot).
-  const perUnit = compiled.markBasis ? mark : divide(position.entryValue, position.qty, 'ceil');
-  const keep = divide(floor - 1n, perUnit, 'floor');
-  const close = position.qty - (keep < position.qty ? keep : position.qty - 1n);
-  return close > 0n ? close : 1n;
+  const step = config.step;
+  const rule: PartialLiquidationRule =
+    step.kind === 'slices'
+      ? {
+          kind: 'slices',
+          thresholdValue: Rational.fromInt(step.thresholdValue),
+          fraction: Rational.of(step.fraction, RATE_ONE),
+          cooldownMs: step.cooldownMs,
+        }
+      : step.kind === 'tierStep'
+        ? { kind: 'tierStep', tierFloorsValue: compiled.floors.map((f) => Rational.fromInt(f)) }
+        : { kind: 'whole' };
+  const unitValue = compiled.markBasis
+    ? Rational.fromInt(markOf(instrument))
+    : Rational.of(position.entryValue, position.qty);
+  const lastPartialMs =
+    step.kind === 'slices' && account.partialCooldownUntilMs > 0
+      ? account.partialCooldownUntilMs - step.cooldownMs
+      : null;
+  return liquidationStepQty(
+    rule,
+    { qty: position.qty, unitValue, lotQty: 1n },
+    { nowMs, lastPartialMs, blockLiquidatedValue: Rational.ZERO },
+  ).qty;
 }
 
 /** The liquidated leg's order side and the book side it trades against. */
