@@ -1,5 +1,6 @@
 import { LedgerAccounts } from '../ledger/index.js';
 import { ADL_POLICIES, adlLights, allocateAdl, type AdlCandidate } from '../liquidation/adl/index.js';
+import { capToSurplus } from '../liquidation/clearanceFee.js';
 import { liquidationStepQty, type PartialLiquidationRule } from '../liquidation/partialSize.js';
 import { kernelBankruptcyPrice, tierIndex } from '../margin/index.js';
 import { assert, divide, pow10, Rational } from '../numbers/index.js';
@@ -341,7 +342,7 @@ function closeLeg(
   }
   // Clearance fee from the surplus over bankruptcy (never more: the fee cannot bankrupt the account).
   const fee = divide(closedNotional * config.clearanceFeeRate, RATE_ONE, 'ceil');
-  const take = fee < surplus ? fee : surplus;
+  const take = capToSurplus(fee, surplus);
   if (take > 0n) {
     const stillOpen = account.positions.has(positionKey(symbol, positionSide));
     const from = unit.kind === 'isolated' && !stillOpen ? walletUnit(state, unit) : unitBalance(state, unit);
