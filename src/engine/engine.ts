@@ -286,14 +286,22 @@ export class Engine {
           string,
           PositionState['positionSide'],
         ];
+        const instrument = state.instruments.get(symbol);
+        const settings = account.settings.get(symbol);
+        assert(
+          instrument !== undefined && settings !== undefined,
+          `snapshot position ${p.key} of ${a.id} has its instrument and stored settings`,
+        );
         account.positions.set(p.key, {
           symbol,
           positionSide,
           sign: p.sign === '1' ? 1n : -1n,
           qty: BigInt(p.qty),
           entryValue: BigInt(p.entryValue),
+          instrument,
+          settings,
         });
-        state.instruments.get(symbol)?.holders.add(a.id);
+        instrument.holders.add(a.id);
       }
       for (const o of a.orders) {
         const order: OrderState = {

@@ -186,7 +186,7 @@ function planSide(
   const asset = instrument.spec.asset;
   const available =
     crossAvailable(state, account, asset, walletAfter, trade.existing) +
-    crossContribution(state, account, asset, symbol, afterSign, plan.afterQty, plan.afterEntry) +
+    crossContribution(instrument, settings, asset, afterSign, plan.afterQty, plan.afterEntry) +
     releasedReserve;
   if (available < 0n || (isolated && walletAfter < 0n)) {
     return reject('insufficient_margin', `account ${account.id} lacks initial margin for this fill`);
@@ -272,6 +272,8 @@ function applySide(
       sign: afterSign,
       qty: afterQty,
       entryValue: afterEntry,
+      instrument,
+      settings: plan.settings,
     });
   }
   // Holding the symbol changes only when this leg opens or closes. One-way accounts hold the symbol exactly

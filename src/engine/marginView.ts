@@ -1,11 +1,11 @@
 import { assert, divide } from '../numbers/index.js';
-import { settingsOf } from './settings.js';
 import {
   walletOf,
   type AccountState,
   type EngineState,
   type InstrumentState,
   type PositionState,
+  type SymbolSettings,
 } from './state.js';
 
 /**
@@ -42,19 +42,14 @@ export interface CrossFigures {
  * ask about a leg it has not made yet.
  */
 export function crossContribution(
-  state: EngineState,
-  account: AccountState,
+  instrument: InstrumentState,
+  settings: SymbolSettings,
   asset: string,
-  symbol: string,
   sign: bigint,
   qty: bigint,
   entryValue: bigint,
 ): bigint {
-  const instrument = state.instruments.get(symbol);
-  assert(instrument !== undefined, 'position of a listed instrument');
-  if (instrument.spec.asset !== asset) return 0n;
-  const settings = account.settings.get(symbol) ?? settingsOf(state, account, symbol);
-  if (settings.marginMode === 'isolated') return 0n;
+  if (instrument.spec.asset !== asset || settings.marginMode === 'isolated') return 0n;
   // One notional for both figures: PnL is notional − entry value (signed), initial margin notional / leverage.
   const notional = qty * markOf(instrument);
   const pnl = sign === 1n ? notional - entryValue : entryValue - notional;
@@ -74,9 +69,10 @@ export function crossAvailable(
   skip: PositionState | undefined,
 ): bigint {
   let available = wallet;
+  // The positions carry their instrument and settings: no lookups per position.
   for (const p of account.positions.values()) {
     if (p !== skip)
-      available += crossContribution(state, account, asset, p.symbol, p.sign, p.qty, p.entryValue);
+      available += crossContribution(p.instrument, p.settings, asset, p.sign, p.qty, p.entryValue);
   }
   if (account.orders.size > 0) {
     for (const order of account.orders.values()) {

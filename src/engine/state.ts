@@ -105,6 +105,13 @@ export interface PositionState {
   qty: bigint;
   /** Σ qty × price of the open fills, in money units of the asset: exact, so average entry is exact. */
   entryValue: bigint;
+  /** The position's instrument (derived, not hashed): hot paths read the mark and asset without a lookup. */
+  readonly instrument: InstrumentState;
+  /**
+   * The account's stored settings for the symbol (derived, not hashed): the very object `account.settings`
+   * holds, which leverage and margin-mode changes mutate in place, so this reference always reads the current ones.
+   */
+  readonly settings: SymbolSettings;
 }
 
 export interface OrderState {
