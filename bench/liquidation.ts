@@ -9,11 +9,13 @@
  * the same unhealthy units; the engine's own safety-net audit finds nothing the index would miss.
  */
 import { Decimal } from 'decimal.js';
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import type { EngineState } from '../src/index.js';
-import { floatScan, type FloatBook } from '../src/liquidation/floatScan.js';
+import { floatScan, floatScanParts, type FloatBook } from '../src/liquidation/floatScan.js';
 import { integerBetween, mulberry32, uniform } from '../src/simulator/prng.js';
 import { btcListing, Feed } from './feed.js';
+import type { FloatScanJob, FloatScanReply } from './floatScanWorker.js';
 import { loadBtcBrackets, tierInputs } from './population.js';
 
 const START_MS = Date.UTC(2025, 9, 10, 20);
@@ -33,7 +35,7 @@ export const LIQUIDATION_BENCH_DEFAULTS: LiquidationBenchOptions = {
   positions: 1_000_000,
   ticks: 3_000,
   sigma: 0.0003,
-  floatReps: 5,
+  floatReps: 9,
 };
 
 /** Issue 5's targets. */
@@ -58,7 +60,11 @@ export interface LiquidationBenchResult {
   /** Most units popped on one tick, as a share of the units. */
   readonly maxPoppedShare: number;
   readonly markPath: { first: number; last: number; low: number; high: number };
+  /** Median float scan on worker threads (bench/floatScanWorker.ts), one per core, over the shared arrays. */
   readonly floatScanNs: number;
+  readonly floatScanThreads: number;
+  /** Median float scan on the engine's thread, inside its heap. */
+  readonly floatScanInProcessNs: number;
   readonly floatBorderline: number;
   readonly decimalScanNs: number;
   readonly exactAuditNs: number;
@@ -66,6 +72,8 @@ export interface LiquidationBenchResult {
   readonly failures: readonly string[];
   readonly loadBefore: number;
   readonly loadAfter: number;
+  /** The engine process's JS heap in use after the ticks. */
+  readonly heapBytes: number;
 }
 
 /** A full collection when the process allows it (`node --expose-gc`); nothing otherwise. */
@@ -164,12 +172,15 @@ function floatBookOf(view: Readonly<EngineState>): {
   const compiled = instrument.compiled;
   const rateOne = Number(compiled.rateOne);
   const n = view.accounts.size * 2;
+  // Shared memory: the scan thread reads the very arrays the writer keeps up to date (no copies).
+  const f64 = (): Float64Array => new Float64Array(new SharedArrayBuffer(n * 8));
+  const i32 = (): Int32Array => new Int32Array(new SharedArrayBuffer(n * 4));
   const book: FloatBook = {
-    unitOf: new Int32Array(n),
-    qty: new Float64Array(n),
-    entryValue: new Float64Array(n),
-    instrument: new Int32Array(n),
-    balance: new Float64Array(n),
+    unitOf: i32(),
+    qty: f64(),
+    entryValue: f64(),
+    instrument: i32(),
+    balance: f64(),
     tables: [
       {
         floors: Float64Array.from(compiled.floors, Number),
@@ -249,8 +260,71 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
 }
 
+/**
+ * Times the float scan on `threads` worker threads, each over one unit-aligned part of the (shared) arrays:
+ * `warmups` untimed rounds, then `reps` timed rounds, each from the start signal until every part is done.
+ * Resolves with the round times and the last round's results, concatenated in unit order.
+ */
+async function floatScanOnWorkers(
+  book: FloatBook,
+  positions: number,
+  mark: number,
+  threads: number,
+  warmups: number,
+  reps: number,
+): Promise<{ timesNs: number[]; unhealthy: number[]; borderline: number[]; parts: number }> {
+  const parts = floatScanParts(book, positions, threads);
+  const control = new Int32Array(new SharedArrayBuffer(8));
+  const rounds = warmups + reps;
+  const ready: Promise<void>[] = [];
+  const replies = parts.map(([from, to]) => {
+    const job: FloatScanJob = { book, from, to, mark, rounds, control };
+    const worker = new Worker(new URL('./floatScanWorker.mjs', import.meta.url), { workerData: job });
+    ready.push(
+      new Promise((resolve) =>
+        worker.once('message', () => {
+          resolve();
+        }),
+      ),
+    );
+    return new Promise<FloatScanReply>((resolve, reject) => {
+      worker.on('message', (message: FloatScanReply | 'ready') => {
+        if (message === 'ready') return;
+        resolve(message);
+        void worker.terminate();
+      });
+      worker.once('error', reject);
+    });
+  });
+  // Every worker has loaded its modules before the first round.
+  await Promise.all(ready);
+  const timesNs: number[] = [];
+  for (let round = 1; round <= rounds; round++) {
+    const t0 = process.hrtime.bigint();
+    Atomics.store(control, 0, round);
+    Atomics.notify(control, 0);
+    for (let done = Atomics.load(control, 1); done < round * parts.length; done = Atomics.load(control, 1))
+      Atomics.wait(control, 1, done, 10_000);
+    if (round > warmups) timesNs.push(Number(process.hrtime.bigint() - t0));
+  }
+  const results = await Promise.all(replies);
+  return {
+    timesNs,
+    unhealthy: results.flatMap((r) => r.unhealthy),
+    borderline: results.flatMap((r) => r.borderline),
+    parts: parts.length,
+  };
+}
+
+const median = (values: readonly number[]): number =>
+  [...values].sort((a, b) => a - b)[values.length >> 1] ?? 0;
+const sameUnits = (a: readonly number[], b: readonly number[]): boolean =>
+  a.length === b.length && a.every((u, i) => u === b[i]);
+
 /** Runs the liquidation benchmark; prints nothing. */
-export function benchLiquidation(overrides: Partial<LiquidationBenchOptions> = {}): LiquidationBenchResult {
+export async function benchLiquidation(
+  overrides: Partial<LiquidationBenchOptions> = {},
+): Promise<LiquidationBenchResult> {
   const options = { ...LIQUIDATION_BENCH_DEFAULTS, ...overrides };
   const loadBefore = loadavg()[0] ?? 0;
   const failures: string[] = [];
@@ -306,23 +380,38 @@ export function benchLiquidation(overrides: Partial<LiquidationBenchOptions> = {
     maxPopped = Math.max(maxPopped, engine.screeningStats.derivations - derived);
   }
   const rechecked = engine.screeningStats.derivations - derivationsBefore;
+  const heapBytes = process.memoryUsage().heapUsed;
   const sorted = [...tickNs].sort((a, b) => a - b);
   const detectionSorted = [...detectionNs].sort((a, b) => a - b);
 
-  // The float full scan (timed over the arrays), its borderline units re-checked exactly (counted).
+  // The float full scan (timed over the arrays), its borderline units re-checked exactly (counted): on its own
+  // thread, as a venue runs it, and on the engine's thread for comparison; both after two warm-up scans.
   const view = engine.view;
   const fb = floatBookOf(view);
   const marks = new Float64Array([mark]);
   collectGarbage();
-  const floatTimes: number[] = [];
-  let borderline = 0;
+  const onWorker = await floatScanOnWorkers(
+    fb.book,
+    fb.positions,
+    mark,
+    availableParallelism(),
+    2,
+    options.floatReps,
+  );
+  const inProcessTimes: number[] = [];
+  let inProcess = floatScan(fb.book, fb.positions, marks);
+  floatScan(fb.book, fb.positions, marks);
   for (let rep = 0; rep < options.floatReps; rep++) {
     const t0 = process.hrtime.bigint();
-    const r = floatScan(fb.book, fb.positions, marks);
-    floatTimes.push(Number(process.hrtime.bigint() - t0));
-    borderline = r.borderline.length;
+    inProcess = floatScan(fb.book, fb.positions, marks);
+    inProcessTimes.push(Number(process.hrtime.bigint() - t0));
   }
-  floatTimes.sort((a, b) => a - b);
+  if (
+    !sameUnits(onWorker.unhealthy, inProcess.unhealthy) ||
+    !sameUnits(onWorker.borderline, inProcess.borderline)
+  )
+    failures.push('the float scan on its own thread and on the engine thread disagree');
+  const borderline = inProcess.borderline.length;
 
   // The naive decimal.js full scan (timed, one pass) and the exact safety-net audit (timed, one pass).
   const decimalBook = decimalBookOf(view);
@@ -374,7 +463,9 @@ export function benchLiquidation(overrides: Partial<LiquidationBenchOptions> = {
     rechecked,
     maxPoppedShare: maxPopped / Math.max(1, units),
     markPath: { first: 60_000, last: mark / PRICE_UNITS, low: low / PRICE_UNITS, high: high / PRICE_UNITS },
-    floatScanNs: floatTimes[floatTimes.length >> 1] ?? 0,
+    floatScanNs: median(onWorker.timesNs),
+    floatScanThreads: onWorker.parts,
+    floatScanInProcessNs: median(inProcessTimes),
     floatBorderline: borderline,
     decimalScanNs,
     exactAuditNs,
@@ -382,6 +473,7 @@ export function benchLiquidation(overrides: Partial<LiquidationBenchOptions> = {
     failures,
     loadBefore,
     loadAfter: loadavg()[0] ?? 0,
+    heapBytes,
   };
 }
 
@@ -402,7 +494,8 @@ export function formatLiquidationSection(r: LiquidationBenchResult): string[] {
     `   detection ticks (nothing liquidated; pops + exact re-checks + fresh ranges), ${n(r.detection.ticks)} ticks   p50 ${ms(r.detection.p50Ns)} ms   p99 ${ms(r.detection.p99Ns)} ms   max ${ms(r.detection.maxNs)} ms`,
     `   every tick end to end (Engine.apply markPrice, waterfalls included)              p50 ${ms(r.tick.p50Ns)} ms   p99 ${ms(r.tick.p99Ns)} ms   max ${ms(r.tick.maxNs)} ms   mean ${ms(r.tick.meanNs)} ms`,
     `   liquidating ticks: ${ms(r.perLiquidationNs)} ms per liquidated unit (detection + waterfall)`,
-    `   float64 full scan with error band (median of ${o.floatReps})                          ${ms(r.floatScanNs)} ms   (${r.floatBorderline} borderline units left for an exact check)`,
+    `   float64 full scan with error band, ${r.floatScanThreads} worker threads over shared arrays (one per core, median of ${o.floatReps})   ${ms(r.floatScanNs)} ms   (${r.floatBorderline} borderline units left for an exact check)`,
+    `   the same scan on the engine's thread, inside its ${(r.heapBytes / 2 ** 30).toFixed(1)} GiB heap (median of ${o.floatReps})           ${ms(r.floatScanInProcessNs)} ms`,
     `   naive decimal.js full scan (one pass)                                           ${ms(r.decimalScanNs)} ms`,
     `   exact full scan (the engine's safety-net audit, one pass)                       ${ms(r.exactAuditNs)} ms`,
     `   agreement (untimed): at ${r.agreement.finalMark} and at a 3 % shock (${r.agreement.shockedMark}: ${n(r.agreement.unhealthyAtShock)} unhealthy) float + exact re-check = decimal.js; the audit found nothing the index would miss`,

@@ -44,9 +44,18 @@ export interface FloatScanResult {
 
 const U = 2 ** -53;
 
-/** Scans every unit at the marks `marks[instrument]` (kernel price units as float64). */
-export function floatScan(book: FloatBook, positions: number, marks: Float64Array): FloatScanResult {
-  assert(positions <= book.qty.length, 'scan within the arrays');
+/**
+ * Scans the units of positions `from` (inclusive) to `positions` (exclusive) at the marks `marks[instrument]`
+ * (kernel price units as float64); `from` must start a unit (see `floatScanParts`), 0 scans them all.
+ */
+export function floatScan(
+  book: FloatBook,
+  positions: number,
+  marks: Float64Array,
+  from = 0,
+): FloatScanResult {
+  assert(positions <= book.qty.length && from >= 0 && from <= positions, 'scan within the arrays');
+  assert(from === 0 || book.unitOf[from] !== book.unitOf[from - 1], 'a partial scan starts a unit');
   const { unitOf, qty, entryValue, instrument, balance, tables } = book;
   const single = tables.length === 1;
   const unhealthy: number[] = [];
@@ -58,7 +67,7 @@ export function floatScan(book: FloatBook, positions: number, marks: Float64Arra
   let margin = 0;
   let magnitude = 0;
   let count = 0;
-  for (let i = 0; i <= positions; i++) {
+  for (let i = from; i <= positions; i++) {
     const u = i === positions ? unit + 1 : (unitOf[i] ?? 0);
     if (u !== unit) {
       assert(u > unit, 'float scan positions grouped by unit, ascending');
@@ -98,4 +107,23 @@ export function floatScan(book: FloatBook, positions: number, marks: Float64Arra
     count++;
   }
   return { unhealthy, borderline };
+}
+
+/**
+ * Splits positions 0 … `positions` into at most `parts` consecutive ranges of about equal size that each start a
+ * unit, as `[from, to)` pairs: scanned on separate threads (over shared arrays), their results concatenated in
+ * order are the full scan's.
+ */
+export function floatScanParts(book: FloatBook, positions: number, parts: number): [number, number][] {
+  assert(Number.isInteger(parts) && parts >= 1, 'at least one part');
+  const ranges: [number, number][] = [];
+  let from = 0;
+  for (let part = 1; part <= parts && from < positions; part++) {
+    let to = part === parts ? positions : Math.max(from + 1, Math.round((positions * part) / parts));
+    // Move the cut forward to the next unit's first position.
+    while (to < positions && book.unitOf[to] === book.unitOf[to - 1]) to++;
+    ranges.push([from, to]);
+    from = to;
+  }
+  return ranges;
 }

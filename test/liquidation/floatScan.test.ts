@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { floatScan, type FloatBook } from '../../src/liquidation/floatScan.js';
+import { floatScan, floatScanParts, type FloatBook } from '../../src/liquidation/floatScan.js';
 
 const RATE_ONE = 100_000_000n;
 
@@ -97,7 +97,29 @@ test('float scan: never calls a healthy unit unhealthy, never misses an unhealth
             i++;
           }
         });
-        const result = floatScan(book, n, new Float64Array([Number(mark)]));
+        const marks = new Float64Array([Number(mark)]);
+        const result = floatScan(book, n, marks);
+        // Split on unit boundaries (as threads scan it), the parts cover every position once, in order, and
+        // their results concatenated are the full scan's.
+        for (const count of [2, 3, 7]) {
+          const parts = floatScanParts(book, n, count);
+          assert.ok(parts.length <= count);
+          assert.deepEqual(
+            parts.map(([from]) => from),
+            [0, ...parts.slice(0, -1).map(([, to]) => to)],
+          );
+          assert.equal(parts.at(-1)?.[1], n);
+          for (const [from] of parts) assert.ok(from === 0 || book.unitOf[from] !== book.unitOf[from - 1]);
+          const pieces = parts.map(([from, to]) => floatScan(book, to, marks, from));
+          assert.deepEqual(
+            pieces.flatMap((p) => p.unhealthy),
+            result.unhealthy,
+          );
+          assert.deepEqual(
+            pieces.flatMap((p) => p.borderline),
+            result.borderline,
+          );
+        }
         const unhealthy = new Set(result.unhealthy);
         const borderline = new Set(result.borderline);
         units.forEach((u, unit) => {
@@ -123,4 +145,20 @@ test('float scan: a unit exactly at maintenance is never decided healthy by the 
   };
   const result = floatScan(book, 1, new Float64Array([10]));
   assert.deepEqual([...result.unhealthy, ...result.borderline], [0]);
+});
+
+test('float scan: a partial scan must start a unit', () => {
+  const book: FloatBook = {
+    unitOf: new Int32Array([0, 0, 1]),
+    qty: new Float64Array([1, 1, 1]),
+    entryValue: new Float64Array([10, 10, 10]),
+    instrument: new Int32Array(3),
+    balance: new Float64Array([100, 100]),
+    tables: [{ floors: new Float64Array([0]), mmr: new Float64Array([0.01]), cum: new Float64Array([0]) }],
+  };
+  assert.throws(() => floatScan(book, 3, new Float64Array([10]), 1), /starts a unit/);
+  assert.deepEqual(floatScanParts(book, 3, 2), [
+    [0, 2],
+    [2, 3],
+  ]);
 });
