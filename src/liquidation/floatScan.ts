@@ -60,51 +60,49 @@ export function floatScan(
   const single = tables.length === 1;
   const unhealthy: number[] = [];
   const borderline: number[] = [];
-  // One pass: a unit's positions are consecutive, so its margin, magnitude and count live in locals and the
-  // unit is decided when the next one starts (no per-unit arrays: the scan is bound by memory traffic).
-  // (Plain locals, no closure: a closure would keep them in a heap context and slow the loop down.)
-  let unit = -1;
-  let margin = 0;
-  let magnitude = 0;
-  let count = 0;
-  for (let i = from; i <= positions; i++) {
-    const u = i === positions ? unit + 1 : (unitOf[i] ?? 0);
-    if (u !== unit) {
-      assert(u > unit, 'float scan positions grouped by unit, ascending');
-      if (count > 0) {
-        const band = 2 * (count + 8) * U * magnitude;
-        if (margin < -band) unhealthy.push(unit);
-        else if (margin <= band) borderline.push(unit);
-      }
-      if (i === positions) break;
-      unit = u;
-      margin = balance[u] ?? 0;
-      magnitude = margin < 0 ? -margin : margin;
-      count = 0;
-    }
-    // One instrument (the common case): its index array is not read at all.
-    const which = single ? 0 : (instrument[i] ?? 0);
-    const table = tables[which];
-    if (table === undefined) continue;
-    const floors = table.floors;
-    const signed = (qty[i] ?? 0) * (marks[which] ?? 0);
-    const notional = Math.abs(signed);
-    // The tier of this notional: floors are few (≤ 64) and most positions sit in the first tiers.
-    let k = 0;
-    let next = floors[1] ?? Infinity;
-    while (notional >= next) next = floors[++k + 1] ?? Infinity;
-    const cum = table.cum[k] ?? 0;
-    const mm = notional * (table.mmr[k] ?? 0) - cum;
-    const e = entryValue[i] ?? 0;
-    margin += signed - e - mm;
+  // One pass, unit by unit: a unit's positions are consecutive, so its margin, magnitude and count live in
+  // locals (no per-unit arrays: the scan is bound by memory traffic). Plain locals, no closure: a closure would
+  // keep them in a heap context and slow the loop down.
+  let previous = -1;
+  let i = from;
+  while (i < positions) {
+    const unit = unitOf[i] ?? 0;
+    if (unit <= previous) assert(false, 'float scan positions grouped by unit, ascending');
+    previous = unit;
+    let margin = balance[unit] ?? 0;
+    let magnitude = Math.abs(margin);
+    let count = 0;
     // A notional within a few ulps of a floor may sit in the other tier exactly: undecidable here (a whole-
-    // position table jumps there), so the unit's band becomes infinite and it is left to the exact check.
-    const near = 4 * U * notional;
-    magnitude =
-      notional - (floors[k] ?? 0) <= near || next - notional <= near
-        ? Infinity
-        : magnitude + notional + Math.abs(e) + Math.abs(mm) + cum;
-    count++;
+    // position table jumps there), so the unit is left to the exact check whatever its margin.
+    let ambiguous = false;
+    do {
+      // One instrument (the common case): its index array is not read at all.
+      const which = single ? 0 : (instrument[i] ?? 0);
+      const table = tables[which];
+      if (table !== undefined) {
+        const floors = table.floors;
+        const signed = (qty[i] ?? 0) * (marks[which] ?? 0);
+        const notional = Math.abs(signed);
+        // The tier of this notional: floors are few (≤ 64) and most positions sit in the first tiers.
+        let k = 0;
+        let next = floors[1] ?? Infinity;
+        while (notional >= next) next = floors[++k + 1] ?? Infinity;
+        const cum = table.cum[k] ?? 0;
+        const mm = notional * (table.mmr[k] ?? 0) - cum;
+        const e = entryValue[i] ?? 0;
+        margin += signed - e - mm;
+        magnitude += notional + Math.abs(e) + Math.abs(mm) + cum;
+        const near = 4 * U * notional;
+        ambiguous = ambiguous || notional - (floors[k] ?? 0) <= near || next - notional <= near;
+        count++;
+      }
+      i++;
+    } while (i < positions && unitOf[i] === unit);
+    if (count === 0) continue;
+    const band = 2 * (count + 8) * U * magnitude;
+    // Written so that a NaN margin (never expected) is borderline, not healthy.
+    if (ambiguous || !(margin < -band || margin > band)) borderline.push(unit);
+    else if (margin < -band) unhealthy.push(unit);
   }
   return { unhealthy, borderline };
 }

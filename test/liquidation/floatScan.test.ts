@@ -162,3 +162,16 @@ test('float scan: a partial scan must start a unit', () => {
     [2, 3],
   ]);
 });
+
+test('float scan: a NaN margin (a corrupt input) is left to the exact check, never called healthy', () => {
+  const book: FloatBook = {
+    unitOf: new Int32Array([0, 1]),
+    qty: new Float64Array([1, 1]),
+    entryValue: new Float64Array([10, 10]),
+    instrument: new Int32Array(2),
+    balance: new Float64Array([Number.NaN, 100]),
+    tables: [{ floors: new Float64Array([0]), mmr: new Float64Array([0.01]), cum: new Float64Array([0]) }],
+  };
+  const result = floatScan(book, 2, new Float64Array([10]));
+  assert.deepEqual(result, { unhealthy: [], borderline: [0] });
+});
