@@ -52,7 +52,7 @@ export interface LiquidationBenchResult {
   readonly detection: { ticks: number; p50Ns: number; p99Ns: number; maxNs: number };
   /** Ticks that liquidated: their time per liquidated unit (detection + waterfall), mean. */
   readonly perLiquidationNs: number;
-  readonly fills: { book: number; takeover: number; adl: number };
+  readonly fills: { book: number; takeover: number; adl: number; backstop: number };
   /** Ticks on which at least one unit was liquidated, units liquidated, units re-derived in all. */
   readonly liquidatingTicks: number;
   readonly liquidations: number;
@@ -345,7 +345,7 @@ export async function benchLiquidation(
   const tickNs: number[] = [];
   const detectionNs: number[] = [];
   let liquidatingNs = 0;
-  const fills = { book: 0, takeover: 0, adl: 0 };
+  const fills = { book: 0, takeover: 0, adl: 0, backstop: 0 };
   let liquidations = 0;
   let liquidatingTicks = 0;
   let maxPopped = 0;

@@ -182,6 +182,12 @@ export interface LiquidationSpecInput {
   readonly adlPolicy?: string;
   /** Clearance fee as a fraction of the closed notional, overriding the rulebook's. */
   readonly clearanceFeeRate?: string;
+  /**
+   * A backstop liquidator vault (Hyperliquid's HLP): when a unit's equity is below 2/3 of its maintenance
+   * margin, the vault takes over its positions at the mark with its remaining collateral (or pays its deficit),
+   * instead of the insurance fund's takeover and ADL. Absent: no backstop.
+   */
+  readonly backstopAccount?: string;
 }
 
 export interface FillParty {

@@ -138,7 +138,7 @@ export type EngineEvent =
       readonly symbol: string;
       readonly positionSide: string;
       /** Who took the other side: the book (the liquidity account), or an ADL counterparty. */
-      readonly via: 'book' | 'takeover' | 'adl';
+      readonly via: 'book' | 'takeover' | 'adl' | 'backstop';
       readonly counterparty: string;
       readonly qty: bigint;
       /** Kernel price units. */

@@ -179,6 +179,11 @@ export function listInstrument(state: EngineState, c: Of<'listInstrument'>): Eng
         'unknown_account',
         `liquidation.liquidityAccount ${liquidation.liquidityAccount} does not exist`,
       );
+    if (liquidation.backstopAccount !== null && !state.accounts.has(liquidation.backstopAccount))
+      return reject(
+        'unknown_account',
+        `liquidation.backstopAccount ${liquidation.backstopAccount} does not exist`,
+      );
   }
   state.instruments.set(symbol, built);
   return [{ type: 'InstrumentListed', symbol }];

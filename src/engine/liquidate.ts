@@ -23,6 +23,7 @@ import type { LiquidationConfig } from './liquidationConfig.js';
 import { markOf } from './marginView.js';
 import { settingsOf } from './settings.js';
 import {
+  walletOf,
   holdersOf,
   positionKey,
   type InsuranceFundState,
@@ -162,6 +163,11 @@ export function runWaterfall(
     }
     const { position, instrument, config } = target;
     fund = state.insuranceFunds.get(config.insuranceFund);
+    // A backstop vault takes the unit over once its equity is below 2/3 of maintenance (Hyperliquid's HLP).
+    if (config.backstopAccount !== null && belowBackstop(now)) {
+      backstopTakeover(state, unit, now, config.backstopAccount, events);
+      continue;
+    }
     // Hyperliquid: for 30 s after a partial liquidation of any of the account's positions, every liquidation
     // order is for the whole position (Hyperliquid docs, "Liquidations").
     const qty = stepQty(config, instrument, position, account, nowMs);
@@ -238,6 +244,101 @@ export function stepQty(
   ).qty;
 }
 
+/**
+ * The leg's bankruptcy price (the price where the unit's equity reaches zero, the unit's other positions held
+ * at their marks), rounded toward solvency: ⌈P_b⌉ for a long, ⌊P_b⌋ for a short. No positive bankruptcy
+ * price: a long is solvent at any price (1 unit), a short at none (0).
+ */
+function bankruptcyLimit(position: PositionState, instrument: InstrumentState, health: UnitHealth): bigint {
+  const long = position.sign === 1n;
+  const constant = health.equity - positionPnl(position, markOf(instrument));
+  const compiled = instrument.compiled;
+  const quotient = kernelBankruptcyPrice(
+    {
+      compiled,
+      sign: position.sign,
+      exposure: position.qty,
+      entryValue: position.entryValue,
+      entryTier: tierIndex(compiled.floors, position.entryValue),
+    },
+    constant,
+  );
+  return quotient === null ? (long ? 1n : 0n) : divide(quotient.num, quotient.den, long ? 'ceil' : 'floor');
+}
+
+/** Below Hyperliquid's backstop threshold: equity < 2/3 × maintenance (maintenance in money × rate units). */
+function belowBackstop(health: UnitHealth): boolean {
+  return 3n * health.equity * RATE_ONE < 2n * health.maintenanceRate;
+}
+
+/**
+ * Backstop liquidation (Hyperliquid: "the liquidator vault takes over the positions and the collateral"): the
+ * vault takes every position of the unit whose instrument names it as backstop, at the mark, and with them
+ * the unit's remaining equity (the maintenance margin is not returned). A unit already below zero has its
+ * deficit paid by the vault first, so it closes with nothing left and no bad debt: the vault bears the loss.
+ */
+function backstopTakeover(
+  state: EngineState,
+  unit: MarginUnit,
+  health: UnitHealth,
+  vaultId: string,
+  events: EngineEvent[],
+): void {
+  const vault = state.accounts.get(vaultId);
+  assert(vault !== undefined, `backstop vault ${vaultId} exists`);
+  const account = unit.account;
+  const asset = unitAsset(unit);
+  const vaultWallet = walletOf(state, vault, asset);
+  const taken = unitPositions(state, unit).flatMap((position) => {
+    const instrument = state.instruments.get(position.symbol);
+    return instrument?.liquidation?.backstopAccount === vaultId
+      ? [{ position, instrument, qty: position.qty, limit: bankruptcyLimit(position, instrument, health) }]
+      : [];
+  });
+  if (health.equity < 0n) {
+    const transfer = state.ledger.move(
+      vaultWallet,
+      unitBalance(state, unit),
+      -health.equity,
+      'backstop deficit',
+    );
+    events.push({ type: 'Transfer', transfer });
+  }
+  for (const { position, instrument, qty, limit } of taken) {
+    const long = position.sign === 1n;
+    const mark = markOf(instrument);
+    const leg: ForcedParty = { accountId: account.id, positionSide: position.positionSide };
+    const takes: ForcedParty = {
+      accountId: vault.id,
+      positionSide: vault.positionMode === 'oneWay' ? 'BOTH' : long ? 'LONG' : 'SHORT',
+    };
+    forcedTrade(state, instrument, long ? takes : leg, long ? leg : takes, qty, mark, events);
+    events.push({
+      type: 'LiquidationFill',
+      accountId: account.id,
+      symbol: instrument.spec.symbol,
+      positionSide: position.positionSide,
+      via: 'backstop',
+      counterparty: vault.id,
+      qty,
+      price: mark,
+      bankruptcyPrice: limit,
+    });
+  }
+  // The collateral goes with the positions (a closed isolated leg released its margin to the wallet).
+  if (health.equity > 0n) {
+    const wallet = walletOf(state, account, asset);
+    const available = wallet.value > 0n ? wallet.value : 0n;
+    const take = health.equity < available ? health.equity : available;
+    if (take > 0n)
+      events.push({
+        type: 'Transfer',
+        transfer: state.ledger.move(wallet, vaultWallet, take, 'backstop collateral'),
+      });
+  }
+  events.push(...refreshNegativeFlag(state, vault));
+}
+
 /** The liquidated leg's order side and the book side it trades against. */
 function bookSide(position: PositionState, instrument: InstrumentState): DepthLevel[] {
   const depth = instrument.depth;
@@ -263,22 +364,7 @@ function closeLeg(
 ): bigint {
   const account = unit.account;
   const long = position.sign === 1n;
-  const mark = markOf(instrument);
-  const constant = health.equity - positionPnl(position, mark);
-  const compiled = instrument.compiled;
-  const quotient = kernelBankruptcyPrice(
-    {
-      compiled,
-      sign: position.sign,
-      exposure: position.qty,
-      entryValue: position.entryValue,
-      entryTier: tierIndex(compiled.floors, position.entryValue),
-    },
-    constant,
-  );
-  // No positive bankruptcy price: a long is solvent at any price (limit 1 unit); a short at none (limit 0).
-  const limit =
-    quotient === null ? (long ? 1n : 0n) : divide(quotient.num, quotient.den, long ? 'ceil' : 'floor');
+  const limit = bankruptcyLimit(position, instrument, health);
   const fund = state.insuranceFunds.get(config.insuranceFund);
   assert(fund !== undefined, `insurance fund ${config.insuranceFund} exists`);
   const liquidity = state.accounts.get(config.liquidityAccount);
@@ -358,6 +444,9 @@ function closeLeg(
       });
     }
   }
+
+  // With a backstop vault, the book is the only step before the vault's takeover (no fund takeover, no ADL).
+  if (config.backstopAccount !== null) return qty - remaining;
 
   // 2. Takeover: the fund guarantees the bankruptcy price for deeper levels, paying each one's shortfall.
   if (remaining > 0n && lp !== null && limit > 0n) {

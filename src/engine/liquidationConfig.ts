@@ -39,6 +39,8 @@ export interface LiquidationConfig {
   /** Rate units of the closed notional, capped by the surplus over the bankruptcy price. */
   readonly clearanceFeeRate: bigint;
   readonly step: StepRule;
+  /** The backstop vault's account id, or null: no backstop (the fund takes over, then ADL). */
+  readonly backstopAccount: string | null;
 }
 
 /** Hyperliquid: 20 % of a position above 100,000 USDC, then 30 s before the next liquidation of it. */
@@ -76,6 +78,14 @@ export function parseLiquidationSpec(
   if (isRejection(fund)) return fund;
   const liquidityAccount = identifier(spec.liquidityAccount, 'liquidation.liquidityAccount');
   if (isRejection(liquidityAccount)) return liquidityAccount;
+  let backstopAccount: string | null = null;
+  if (spec.backstopAccount !== undefined) {
+    const id = identifier(spec.backstopAccount, 'liquidation.backstopAccount');
+    if (isRejection(id)) return id;
+    if (id === liquidityAccount)
+      return reject('invalid_instrument', 'liquidation.backstopAccount must not be the liquidity account');
+    backstopAccount = id;
+  }
   const preset = PRESETS[spec.rules];
   const adlPolicy = spec.adlPolicy ?? preset.adl;
   if (!isAdlPolicyId(adlPolicy)) {
@@ -108,5 +118,6 @@ export function parseLiquidationSpec(
     adlPolicy,
     clearanceFeeRate: fee,
     step,
+    backstopAccount,
   };
 }

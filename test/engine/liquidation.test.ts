@@ -13,7 +13,12 @@ type Rules = 'binance' | 'bybit' | 'bitmex' | 'okx' | 'hyperliquid' | 'dydx';
  * Alice's bankruptcy price: 50,000 − 1,300 / 0.5 = 47,400. Her maintenance at mark P is 0.004 × 0.5 × P
  * (first tier), so she is liquidated when 1,300 + 0.5 (P − 50,000) ≤ 0.002 P, i.e. P ≤ 47,590.36….
  */
-function venue(rules: Rules, fund: string, clearanceFeeRate?: string): Harness {
+function venue(
+  rules: Rules,
+  fund: string,
+  clearanceFeeRate?: string,
+  extra: { backstopAccount?: string } = {},
+): Harness {
   const h = new Harness();
   h.ok({ type: 'configureAsset', asset: 'USDT', scale: 8 });
   h.ok({ type: 'createInsuranceFund', fund: 'if-btc', asset: 'USDT' });
@@ -22,6 +27,7 @@ function venue(rules: Rules, fund: string, clearanceFeeRate?: string): Harness {
     ['book', '100000000'],
     ['alice', '1300'],
     ['bob', '10000'],
+    ...(extra.backstopAccount === undefined ? [] : ([[extra.backstopAccount, '1000000']] as const)),
   ] as const) {
     h.ok({ type: 'createAccount', accountId });
     h.ok({ type: 'deposit', accountId, asset: 'USDT', amount: deposit });
@@ -34,6 +40,7 @@ function venue(rules: Rules, fund: string, clearanceFeeRate?: string): Harness {
         insuranceFund: 'if-btc',
         liquidityAccount: 'book',
         ...(clearanceFeeRate === undefined ? {} : { clearanceFeeRate }),
+        ...extra,
       },
     }),
   );
@@ -295,4 +302,92 @@ describe('ADL lights', () => {
   function sortedLights(harness: Harness): Map<string, number> {
     return new Map([...harness.engine.adlLights('BTCUSDT')].sort(([a], [b]) => (a < b ? -1 : 1)));
   }
+});
+
+describe('Hyperliquid backstop vault: takeover when equity < 2/3 of maintenance (worked by hand)', () => {
+  /**
+   * Alice long 0.5 BTC at 50,000 on 1,300 USDT: equity 0.5 P − 23,700, maintenance 0.002 P. Liquidated at
+   * P ≤ 47,590.36…; below 2/3 of maintenance (0.001333… P) when 0.498666… P < 23,700, i.e. P < 47,526.73….
+   * The vault `hlp` holds 1,000,000 USDT; the fund holds 1,000.
+   */
+  const hlVenue = (): Harness => venue('hyperliquid', '1000', undefined, { backstopAccount: 'hlp' });
+
+  test('between 2/3 of maintenance and maintenance with no book: stuck, the vault does not step in', () => {
+    const h = hlVenue();
+    // At 47,550: equity 75, maintenance 95.1, 2/3 of it 63.4.
+    const events = eventsOf(h.ok({ type: 'markPrice', symbol: 'BTCUSDT', price: '47550' }));
+    assert.deepEqual(liquidationFills(events), []);
+    assert.equal(outcome(events), 'stuck');
+    assert.equal(h.engine.view.accounts.get('alice')?.positions.get('BTCUSDT/BOTH')?.qty, 500n);
+    // The next tick below the threshold hands it to the vault: at 47,500 equity 50 < 63.33….
+    const next = eventsOf(h.ok({ type: 'markPrice', symbol: 'BTCUSDT', price: '47500' }));
+    assert.deepEqual(liquidationFills(next), ['backstop hlp 0.5 @ 47500']);
+    assert.equal(outcome(next), 'flat');
+    // The vault holds the long at the mark and takes alice's remaining 50 USDT of collateral.
+    assert.equal(h.balance('wallet:alice'), '0');
+    assert.equal(h.balance('wallet:hlp'), '1000050');
+    const taken = h.engine.view.accounts.get('hlp')?.positions.get('BTCUSDT/BOTH');
+    assert.deepEqual([taken?.sign, taken?.qty, taken?.entryValue], [1n, 500n, 500n * 47_500n * 100_000n]);
+    assert.equal(h.balance('insurance:if-btc'), '1000');
+  });
+
+  test('a book above bankruptcy is used first while equity is at or above 2/3 of maintenance', () => {
+    const h = hlVenue();
+    h.ok({ type: 'bookSnapshot', symbol: 'BTCUSDT', bids: [['47540', '1']], asks: [['47600', '1']] });
+    const events = eventsOf(h.ok({ type: 'markPrice', symbol: 'BTCUSDT', price: '47550' }));
+    // Sold 0.5 at 47,540: loss 1,230, alice keeps 70; no clearance fee on Hyperliquid.
+    assert.deepEqual(liquidationFills(events), ['book book 0.5 @ 47540']);
+    assert.equal(h.balance('wallet:alice'), '70');
+    assert.equal(h.balance('wallet:hlp'), '1000000');
+  });
+
+  test('a gap past bankruptcy: the vault pays the deficit and takes the position; no bad debt, fund untouched', () => {
+    const h = hlVenue();
+    h.ok({ type: 'bookSnapshot', symbol: 'BTCUSDT', bids: [['46900', '5']], asks: [['47100', '5']] });
+    // At 47,000 equity is −200: below 2/3 of maintenance straight away, so no book order is sent.
+    const events = eventsOf(h.ok({ type: 'markPrice', symbol: 'BTCUSDT', price: '47000' }));
+    assert.deepEqual(liquidationFills(events), ['backstop hlp 0.5 @ 47000']);
+    assert.equal(h.balance('wallet:alice'), '0');
+    assert.equal(h.balance('wallet:hlp'), '999800');
+    assert.equal(h.balance('insurance:if-btc'), '1000');
+    assert.equal(h.balance('bad-debt'), '0');
+    assert.ok(!events.some((e) => e.type === 'BadDebt'));
+  });
+
+  test('an isolated leg: the vault takes the leg and its margin; the wallet keeps the rest', () => {
+    const h = hlVenue();
+    // Carol long 0.5 at 50,000, isolated at 20×: 1,250 of her 1,300 in the leg. The leg's equity is
+    // 0.5 P − 23,750: at 47,600 it is 50 against maintenance 95.2 (2/3: 63.466…), while alice's cross
+    // account (equity 100) stays healthy.
+    h.ok({ type: 'createAccount', accountId: 'carol' });
+    h.ok({ type: 'deposit', accountId: 'carol', asset: 'USDT', amount: '1300' });
+    h.ok({ type: 'setMarginMode', accountId: 'carol', symbol: 'BTCUSDT', marginMode: 'isolated' });
+    h.ok({ type: 'setLeverage', accountId: 'carol', symbol: 'BTCUSDT', leverage: 20 });
+    h.ok(fill('carol', '0.5', '50000', 'carol', 'bob'));
+    assert.equal(h.balance('isolated:carol:BTCUSDT:BOTH'), '1250');
+    const events = eventsOf(h.ok({ type: 'markPrice', symbol: 'BTCUSDT', price: '47600' }));
+    assert.deepEqual(liquidationFills(events), ['backstop hlp 0.5 @ 47600']);
+    assert.equal(h.balance('isolated:carol:BTCUSDT:BOTH'), '0');
+    assert.equal(h.balance('wallet:carol'), '50');
+    assert.equal(h.balance('wallet:hlp'), '1000050');
+    assert.equal(h.engine.view.accounts.get('alice')?.positions.get('BTCUSDT/BOTH')?.qty, 500n);
+  });
+
+  test('listing checks: the vault must exist and must not be the liquidity account', () => {
+    const h = new Harness();
+    h.ok({ type: 'configureAsset', asset: 'USDT', scale: 8 });
+    h.ok({ type: 'createInsuranceFund', fund: 'if-btc', asset: 'USDT' });
+    h.ok({ type: 'createAccount', accountId: 'book' });
+    const listing = (backstopAccount: string) =>
+      btcListing({
+        liquidation: {
+          rules: 'hyperliquid',
+          insuranceFund: 'if-btc',
+          liquidityAccount: 'book',
+          backstopAccount,
+        },
+      });
+    h.rejects(listing('nobody'), 'unknown_account');
+    h.rejects(listing('book'), 'invalid_instrument');
+  });
 });

@@ -61,6 +61,8 @@ function unitKey(accountId: string, unit: string): string {
 const scenario = fc.record({
   rules: fc.constantFrom(...RULES),
   fund: fc.constantFrom('0', '50', '5000'),
+  /** Hyperliquid only: a backstop vault takes over units below 2/3 of maintenance. */
+  backstop: fc.boolean(),
   accounts: fc.array(
     fc.record({
       deposit: fc.integer({ min: 500, max: 60_000 }),
@@ -103,10 +105,20 @@ test('waterfall and screening properties on random portfolios and price paths, u
       h.ok({ type: 'createAccount', accountId: 'book' });
       h.ok({ type: 'deposit', accountId: 'book', asset: 'USDT', amount: '1000000000' });
       const ids = s.accounts.map((_, i) => `a${i}`);
+      const backstop = s.rules === 'hyperliquid' && s.backstop;
+      if (backstop) {
+        h.ok({ type: 'createAccount', accountId: 'hlp' });
+        h.ok({ type: 'deposit', accountId: 'hlp', asset: 'USDT', amount: '100000000' });
+      }
       h.ok(
         btcListing({
           tierModel: s.rules === 'bitmex' || s.rules === 'okx' ? 'whole' : 'cumulative',
-          liquidation: { rules: s.rules, insuranceFund: 'if', liquidityAccount: 'book' },
+          liquidation: {
+            rules: s.rules,
+            insuranceFund: 'if',
+            liquidityAccount: 'book',
+            ...(backstop ? { backstopAccount: 'hlp' } : {}),
+          },
         }),
       );
       h.ok({ type: 'markPrice', symbol: 'BTCUSDT', price: '50000' });
