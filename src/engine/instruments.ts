@@ -113,7 +113,9 @@ export function buildInstrument(spec: InstrumentSpec, assetScale: number): Instr
   }
   let liquidation: LiquidationConfig | null = null;
   if (spec.liquidation !== undefined) {
-    const config = parseLiquidationSpec(spec.liquidation, assetScale);
+    const contractMax = table.value.tiers[0]?.maxLeverage;
+    if (contractMax === undefined) return reject('invalid_tiers', 'a listing needs at least one tier');
+    const config = parseLiquidationSpec(spec.liquidation, assetScale, contractMax);
     if (isRejection(config)) return config;
     liquidation = config;
   }

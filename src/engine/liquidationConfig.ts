@@ -1,4 +1,6 @@
+import { BINANCE_2020_CLEARANCE_FEE, clearanceFeeRate } from '../liquidation/clearanceFee.js';
 import { isRulebookId, type RulebookId } from '../market/index.js';
+import { divide, pow10, type Rational } from '../numbers/index.js';
 import type { LiquidationSpecInput, Rejection } from './commands.js';
 import { identifier, isRejection, reject, units } from './parse.js';
 import { RATE_SCALE } from './state.js';
@@ -50,26 +52,39 @@ const HYPERLIQUID_COOLDOWN_MS = 30_000;
 
 /** Each rulebook's waterfall defaults (RULEBOOK.md §4): step rule, clearance fee, ADL ranking. */
 const PRESETS: Readonly<
-  Record<RulebookId, { step: 'whole' | 'tierStep' | 'slices'; clearanceFee: string; adl: AdlPolicyId }>
+  Record<
+    RulebookId,
+    {
+      step: 'whole' | 'tierStep' | 'slices';
+      /** A rate (decimal text), or Binance 2020's table by the contract's maximum leverage. */
+      clearanceFee: { readonly rate: string } | 'binance2020';
+      adl: AdlPolicyId;
+    }
+  >
 > = {
-  // Binance 2020 charged 0.5 % of the closed notional (at 75×; 0.3–0.75 % by leverage), capped by the surplus.
-  binance: { step: 'whole', clearanceFee: '0.005', adl: 'binance' },
-  bybit: { step: 'whole', clearanceFee: '0', adl: 'bybitClassic' },
-  bitmex: { step: 'tierStep', clearanceFee: '0', adl: 'bitmex' },
-  okx: { step: 'tierStep', clearanceFee: '0', adl: 'bitmex' },
-  hyperliquid: { step: 'slices', clearanceFee: '0', adl: 'hyperliquid' },
+  // Binance 2020: a rate set per contract by its maximum leverage (0.75 % up to 50×, 0.5 % up to 75×, 0.3 % up
+  // to 125×: BINANCE_2020_CLEARANCE_FEE), capped by the surplus.
+  binance: { step: 'whole', clearanceFee: 'binance2020', adl: 'binance' },
+  bybit: { step: 'whole', clearanceFee: { rate: '0' }, adl: 'bybitClassic' },
+  bitmex: { step: 'tierStep', clearanceFee: { rate: '0' }, adl: 'bitmex' },
+  okx: { step: 'tierStep', clearanceFee: { rate: '0' }, adl: 'bitmex' },
+  hyperliquid: { step: 'slices', clearanceFee: { rate: '0' }, adl: 'hyperliquid' },
   // dYdX: min(0.5 % × |quote|, surplus).
-  dydx: { step: 'whole', clearanceFee: '0.005', adl: 'dydx' },
+  dydx: { step: 'whole', clearanceFee: { rate: '0.005' }, adl: 'dydx' },
 };
 
 function isAdlPolicyId(value: unknown): value is AdlPolicyId {
   return typeof value === 'string' && (ADL_POLICY_IDS as readonly string[]).includes(value);
 }
 
-/** Parses and checks a listing's liquidation spec; `assetScale` prices Hyperliquid's slice threshold. */
+/**
+ * Parses and checks a listing's liquidation spec; `assetScale` prices Hyperliquid's slice threshold and
+ * `maxLeverage` (the first tier's, the contract's maximum) picks Binance 2020's clearance fee.
+ */
 export function parseLiquidationSpec(
   spec: LiquidationSpecInput,
   assetScale: number,
+  maxLeverage: Rational,
 ): LiquidationConfig | Rejection {
   if (typeof spec !== 'object') return reject('invalid_instrument', 'liquidation must be an object');
   if (typeof spec.rules !== 'string' || !isRulebookId(spec.rules))
@@ -94,13 +109,27 @@ export function parseLiquidationSpec(
       `liquidation.adlPolicy ${String(adlPolicy)} is not one of ${ADL_POLICY_IDS.join(', ')}`,
     );
   }
-  const fee = units(
-    spec.clearanceFeeRate ?? preset.clearanceFee,
-    RATE_SCALE,
-    'liquidation.clearanceFeeRate',
-    'invalid_instrument',
-    'nonNegative',
-  );
+  let fee: bigint | Rejection;
+  const presetFee = preset.clearanceFee;
+  if (spec.clearanceFeeRate === undefined && presetFee === 'binance2020') {
+    const rate = clearanceFeeRate(BINANCE_2020_CLEARANCE_FEE, maxLeverage);
+    if (!rate.ok) {
+      return reject(
+        'invalid_instrument',
+        `the contract's ${maxLeverage.format('trunc')}x is above Binance 2020's clearance fee table (125x): give liquidation.clearanceFeeRate`,
+      );
+    }
+    // The table's rates are exact at 1e-8 (were one not, a fee rounds up: against the user).
+    fee = divide(rate.value.num * pow10(RATE_SCALE), rate.value.den, 'ceil');
+  } else {
+    fee = units(
+      spec.clearanceFeeRate ?? (presetFee === 'binance2020' ? undefined : presetFee.rate),
+      RATE_SCALE,
+      'liquidation.clearanceFeeRate',
+      'invalid_instrument',
+      'nonNegative',
+    );
+  }
   if (isRejection(fee)) return fee;
   const step: StepRule =
     preset.step === 'slices'

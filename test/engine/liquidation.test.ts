@@ -88,6 +88,50 @@ function markThroughDeepBook(h: Harness): EngineEvent[] {
 }
 
 describe('liquidation waterfall (Binance rules, worked by hand)', () => {
+  test("Binance 2020's clearance fee is set by the contract's maximum leverage", () => {
+    const rateOf = (maxLeverage: string): bigint | undefined => {
+      const h = new Harness();
+      h.ok({ type: 'configureAsset', asset: 'USDT', scale: 8 });
+      h.ok({ type: 'createInsuranceFund', fund: 'if-btc', asset: 'USDT' });
+      h.ok({ type: 'createAccount', accountId: 'book' });
+      h.ok(
+        btcListing({
+          tiers: [{ floor: '0', cap: '50000', mmr: '0.004', maxLeverage }],
+          liquidation: { rules: 'binance', insuranceFund: 'if-btc', liquidityAccount: 'book' },
+        }),
+      );
+      return h.engine.view.instruments.get('BTCUSDT')?.liquidation?.clearanceFeeRate;
+    };
+    // Rate units of 1e-8: 0.75 % up to 50×, 0.5 % up to 75×, 0.3 % up to 125×.
+    assert.deepEqual(['20', '50', '51', '75', '100', '125'].map(rateOf), [
+      750_000n,
+      750_000n,
+      500_000n,
+      500_000n,
+      300_000n,
+      300_000n,
+    ]);
+    const h = new Harness();
+    h.ok({ type: 'configureAsset', asset: 'USDT', scale: 8 });
+    h.ok({ type: 'createInsuranceFund', fund: 'if-btc', asset: 'USDT' });
+    h.ok({ type: 'createAccount', accountId: 'book' });
+    const liquidation = { rules: 'binance', insuranceFund: 'if-btc', liquidityAccount: 'book' };
+    const tiers = [{ floor: '0', cap: '50000', mmr: '0.002', maxLeverage: '200' }];
+    // Past the table a listing must name its rate.
+    h.rejects(btcListing({ tiers, liquidation }), 'invalid_instrument');
+    h.ok(btcListing({ tiers, liquidation: { ...liquidation, clearanceFeeRate: '0.002' } }));
+  });
+
+  test('the clearance fee below the surplus: 0.3 % of the closed notional to the fund', () => {
+    const h = venue('binance', '1000');
+    h.ok({ type: 'bookSnapshot', symbol: 'BTCUSDT', bids: [['47580', '1']], asks: [['47600', '1']] });
+    const events = eventsOf(h.ok({ type: 'markPrice', symbol: 'BTCUSDT', price: '47500' }));
+    assert.deepEqual(liquidationFills(events), ['book book 0.5 @ 47580']);
+    // Loss 0.5 × 2,420 = 1,210; surplus 0.5 × (47,580 − 47,400) = 90; fee 0.3 % × 23,790 = 71.37 < 90.
+    assert.equal(h.balance('wallet:alice'), '18.63');
+    assert.equal(h.balance('insurance:if-btc'), '1071.37');
+  });
+
   test('a mark above the liquidation price liquidates nobody', () => {
     const h = venue('binance', '1000');
     h.ok({ type: 'bookSnapshot', symbol: 'BTCUSDT', bids: [['47550', '1']], asks: [['47600', '1']] });
@@ -101,7 +145,8 @@ describe('liquidation waterfall (Binance rules, worked by hand)', () => {
     const events = markThroughDeepBook(h);
     assert.equal(outcome(events), 'flat');
     // Loss 0.3 × 2,450 + 0.2 × 2,550 = 1,245; surplus over bankruptcy 0.3 × 150 + 0.2 × 50 = 55; the fee
-    // (0.5 % of 23,755 = 118.775) is capped at the surplus: alice keeps 1,300 − 1,245 − 55 = 0.
+    // (Binance 2020 for a 125× contract: 0.3 % of 23,755 = 71.265) is capped at the surplus: alice keeps
+    // 1,300 − 1,245 − 55 = 0.
     assert.equal(h.balance('wallet:alice'), '0');
     assert.equal(h.balance('insurance:if-btc'), '1055');
     assert.equal(h.engine.view.accounts.get('book')?.positions.get('BTCUSDT/BOTH')?.qty, 500n);
