@@ -1,8 +1,9 @@
 import { LedgerAccounts } from '../ledger/index.js';
 import { ADL_POLICIES, adlLights, allocateAdl, type AdlCandidate } from '../liquidation/adl/index.js';
 import { capToSurplus } from '../liquidation/clearanceFee.js';
+import { dydxFillableLimitTicks, dydxFillablePrice, type DydxPosition } from '../liquidation/dydx.js';
 import { liquidationStepQty, type PartialLiquidationRule } from '../liquidation/partialSize.js';
-import { kernelBankruptcyPrice, tierIndex } from '../margin/index.js';
+import { kernelBankruptcyPrice, MAX_POSITIONS_PER_ACCOUNT, tierIndex } from '../margin/index.js';
 import { assert, divide, pow10, Rational } from '../numbers/index.js';
 import { refreshNegativeFlag } from './accounts.js';
 import type { EngineEvent } from './events.js';
@@ -266,6 +267,50 @@ function bankruptcyLimit(position: PositionState, instrument: InstrumentState, h
   return quotient === null ? (long ? 1n : 0n) : divide(quotient.num, quotient.den, long ? 'ceil' : 'floor');
 }
 
+/**
+ * dYdX's fillable price for closing `position` as a limit in kernel price units on the tick grid
+ * (`dydxFillablePrice` and `dydxFillableLimitTicks`, src/liquidation/dydx.ts, with the default BA 1 and
+ * SMMR 0.1). The unit maps onto a dYdX subaccount in kernel units: its balance less the signed entry values as
+ * the USDC balance, each position's size in qty units at the mark, and as its maintenance fraction its tiered
+ * maintenance margin over its notional, so TNC is the unit's equity and TMMR its maintenance margin.
+ */
+function dydxLimit(
+  state: EngineState,
+  unit: MarginUnit,
+  position: PositionState,
+  instrument: InstrumentState,
+  health: UnitHealth,
+  bankruptcy: bigint,
+): bigint {
+  let usdc = Rational.fromInt(health.balance);
+  const positions: DydxPosition[] = [];
+  for (const p of unitPositions(state, unit)) {
+    const pi = state.instruments.get(p.symbol);
+    if (pi === undefined) continue;
+    const mark = markOf(pi);
+    const maintenance = positionMaintenance(pi.compiled, p, mark);
+    const notional = p.qty * mark * RATE_ONE;
+    // Outside dYdX's model (no maintenance, or more than the notional, or too many positions): bankruptcy.
+    if (maintenance <= 0n || maintenance > notional || positions.length >= MAX_POSITIONS_PER_ACCOUNT)
+      return bankruptcy;
+    usdc = usdc.sub(Rational.fromInt(p.sign * p.entryValue));
+    positions.push({
+      symbol: `${p.symbol}/${p.positionSide}`,
+      size: Rational.fromInt(p.sign * p.qty),
+      oracle: Rational.fromInt(mark),
+      mmf: Rational.of(maintenance, notional),
+    });
+  }
+  const fillable = dydxFillablePrice({ usdc, positions }, `${position.symbol}/${position.positionSide}`);
+  const tick = instrument.priceFactor;
+  const ticks = dydxFillableLimitTicks(
+    fillable,
+    Rational.fromInt(tick),
+    position.sign === 1n ? 'long' : 'short',
+  );
+  return ticks * tick;
+}
+
 /** Below Hyperliquid's backstop threshold: equity < 2/3 × maintenance (maintenance in money × rate units). */
 function belowBackstop(health: UnitHealth): boolean {
   return 3n * health.equity * RATE_ONE < 2n * health.maintenanceRate;
@@ -365,6 +410,9 @@ function closeLeg(
   const account = unit.account;
   const long = position.sign === 1n;
   const limit = bankruptcyLimit(position, instrument, health);
+  // dYdX limits the order to its fillable price instead (fills worse than bankruptcy: the fund pays).
+  const bookLimit =
+    config.rules === 'dydx' ? dydxLimit(state, unit, position, instrument, health, limit) : limit;
   const fund = state.insuranceFunds.get(config.insuranceFund);
   assert(fund !== undefined, `insurance fund ${config.insuranceFund} exists`);
   const liquidity = state.accounts.get(config.liquidityAccount);
@@ -414,12 +462,26 @@ function closeLeg(
           positionSide: liquidity.positionMode === 'oneWay' ? 'BOTH' : long ? 'LONG' : 'SHORT',
         };
 
-  // 1. The book, no worse than bankruptcy.
+  // 1. The book, no worse than bankruptcy (dYdX: than the fillable price; a fill worse than bankruptcy there
+  // has its shortfall paid in by the fund first, for as many lots as the fund affords).
   for (const level of levels) {
     if (remaining === 0n || lp === null) break;
     if (level.qty === 0n) continue;
-    if (long ? level.price < limit : level.price > limit) break;
-    const amount = level.qty < remaining ? level.qty : remaining;
+    if (long ? level.price < bookLimit : level.price > bookLimit) break;
+    const shortfall = long ? limit - level.price : level.price - limit;
+    const cap = level.qty < remaining ? level.qty : remaining;
+    const affordable = shortfall > 0n ? fundAvailable(state, fund) / shortfall : cap;
+    const amount = affordable < cap ? affordable : cap;
+    if (amount === 0n) break;
+    if (shortfall > 0n)
+      payFromFund(
+        state,
+        fund,
+        unitBalance(state, unit),
+        shortfall * amount,
+        'insurance fund: fill below bankruptcy',
+        events,
+      );
     fill(lp, 'book', amount, level.price);
     level.qty -= amount;
     remaining -= amount;

@@ -68,11 +68,8 @@ function outcome(events: EngineEvent[]): string | undefined {
   return ended?.type === 'LiquidationEnded' ? ended.outcome : undefined;
 }
 
-/**
- * Bids of 0.3 at 47,550 and 1 at 47,450, then a mark of 47,500: one IOC limited to alice's bankruptcy price
- * 47,400 fills 0.3 at 47,550 and 0.2 at 47,450.
- */
-function markThroughDeepBook(h: Harness): EngineEvent[] {
+/** Bids of 0.3 at 47,550 and 1 at 47,450, then a mark of 47,500; the mark's events. */
+function deepBookTick(h: Harness): EngineEvent[] {
   h.ok({
     type: 'bookSnapshot',
     symbol: 'BTCUSDT',
@@ -83,6 +80,15 @@ function markThroughDeepBook(h: Harness): EngineEvent[] {
     asks: [['47600', '1']],
   });
   const events = eventsOf(h.ok({ type: 'markPrice', symbol: 'BTCUSDT', price: '47500' }));
+  return events;
+}
+
+/**
+ * The deep book tick under Binance-style rules: one IOC limited to alice's bankruptcy price
+ * 47,400 fills 0.3 at 47,550 and 0.2 at 47,450.
+ */
+function markThroughDeepBook(h: Harness): EngineEvent[] {
+  const events = deepBookTick(h);
   assert.deepEqual(liquidationFills(events), ['book book 0.3 @ 47550', 'book book 0.2 @ 47450']);
   return events;
 }
@@ -213,10 +219,52 @@ const RULEBOOKS: readonly { rules: Rules; fee: boolean }[] = [
   { rules: 'dydx', fee: true },
 ];
 
+/**
+ * dYdX on the deep book of `markThroughDeepBook`: the order is limited to the fillable price, not bankruptcy.
+ * At 47,500 alice's equity (TNC) is 50 and her maintenance (TMMR = PMMR) 95, so ABR = 1 − 50/95 = 45/95 and
+ * the spread is ABR × SMMR (0.1) × 95 = 4.5: fillable = (0.5 × 47,500 − 4.5) / 0.5 = 47,491. The 0.3 bid at
+ * 47,550 fills (surplus 45, all of it taken as the fee: 0.5 % of 14,265 = 71.325 is capped); the 47,450 bid
+ * is below the fillable price and, being above bankruptcy, is no takeover either: ADL closes the last 0.2
+ * against bob at the bankruptcy price 47,400. Alice: 1,300 − 735 − 45 − 520 = 0.
+ */
+function dydxDeepBook(h: Harness): void {
+  const events = deepBookTick(h);
+  assert.deepEqual(liquidationFills(events), ['book book 0.3 @ 47550', 'adl bob 0.2 @ 47400']);
+  assert.equal(h.balance('wallet:alice'), '0');
+  assert.equal(h.balance('insurance:if-btc'), '1045');
+}
+
+describe('dYdX: the fillable price (worked by hand)', () => {
+  test('a fill between bankruptcy and the fillable price: the fund pays the shortfall first', () => {
+    // At 47,390 alice's equity is 1,300 + 0.5 × (47,390 − 50,000) = −5 (TNC < 0): ABR = 1, spread =
+    // 0.1 × 0.004 × 0.5 × 47,390 = 9.478, fillable = 47,390 − 18.956 = 47,371.044, limit ⌈⌉ to the tick 47,371.1.
+    // Bankruptcy is 47,400: a bid of 0.5 at 47,380 fills, 20 × 0.5 = 10 below bankruptcy, paid by the fund.
+    const h = venue('dydx', '1000');
+    h.ok({ type: 'bookSnapshot', symbol: 'BTCUSDT', bids: [['47380', '1']], asks: [['47600', '1']] });
+    const events = eventsOf(h.ok({ type: 'markPrice', symbol: 'BTCUSDT', price: '47390' }));
+    assert.deepEqual(liquidationFills(events), ['book book 0.5 @ 47380']);
+    assert.equal(h.balance('wallet:alice'), '0');
+    assert.equal(h.balance('insurance:if-btc'), '990');
+  });
+
+  test('a bid below the fillable price is not hit by the liquidation order', () => {
+    const h = venue('dydx', '1000');
+    h.ok({ type: 'bookSnapshot', symbol: 'BTCUSDT', bids: [['47371', '1']], asks: [['47600', '1']] });
+    const events = eventsOf(h.ok({ type: 'markPrice', symbol: 'BTCUSDT', price: '47390' }));
+    // 47,371 < 47,371.1: no book fill; the fund takes over at that level (29 short a BTC: 14.5), no ADL.
+    assert.deepEqual(liquidationFills(events), ['takeover book 0.5 @ 47371']);
+    assert.equal(h.balance('insurance:if-btc'), '985.5');
+  });
+});
+
 describe('liquidation scenarios under every rulebook', () => {
   for (const { rules, fee } of RULEBOOKS) {
     test(`${rules}: the book absorbs the liquidation`, () => {
       const h = venue(rules, '1000');
+      if (rules === 'dydx') {
+        dydxDeepBook(h);
+        return;
+      }
       markThroughDeepBook(h);
       // Surplus 55 over bankruptcy: the fee takes all of it, or alice keeps it.
       assert.equal(h.balance('wallet:alice'), fee ? '0' : '55');
