@@ -60,6 +60,7 @@ export function createAccount(state: EngineState, c: Of<'createAccount'>): Engin
     orders: new Map(),
     negativeBalance: false,
     partialCooldownUntilMs: 0,
+    liquidatedInBlock: { block: 0, value: 0n },
   });
   return [{ type: 'AccountCreated', accountId: id }];
 }

@@ -188,6 +188,11 @@ export interface LiquidationSpecInput {
    * instead of the insurance fund's takeover and ADL. Absent: no backstop.
    */
   readonly backstopAccount?: string;
+  /**
+   * dYdX only: the most notional (settlement asset, at the mark) one account may have liquidated in one block,
+   * here one command. Default: dYdX's 100,000,000 USDC (`SubaccountBlockLimits.MaxNotionalLiquidated`).
+   */
+  readonly blockNotionalLimit?: string;
 }
 
 export interface FillParty {

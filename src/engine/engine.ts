@@ -280,6 +280,7 @@ export class Engine {
         orders: new Map(),
         negativeBalance: a.negativeBalance,
         partialCooldownUntilMs: a.partialCooldownUntilMs,
+        liquidatedInBlock: { block: 0, value: 0n },
       };
       for (const p of a.positions) {
         const [symbol = '', positionSide = 'BOTH'] = p.key.split('/') as [

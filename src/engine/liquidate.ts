@@ -171,9 +171,14 @@ export function runWaterfall(
     }
     // Hyperliquid: for 30 s after a partial liquidation of any of the account's positions, every liquidation
     // order is for the whole position (Hyperliquid docs, "Liquidations").
-    const qty = stepQty(config, instrument, position, account, nowMs);
+    // dYdX: what this account had liquidated in this command (one block) counts against its block limit.
+    const block = Number(seed);
+    if (account.liquidatedInBlock.block !== block) account.liquidatedInBlock = { block, value: 0n };
+    const qty = stepQty(config, instrument, position, account, nowMs, account.liquidatedInBlock.value);
     const before = position.qty;
+    const mark = markOf(instrument);
     const closed = closeLeg(state, unit, position, instrument, config, qty, now, seed, events);
+    account.liquidatedInBlock.value += closed * mark;
     if (config.step.kind === 'slices' && closed > 0n && qty < before)
       account.partialCooldownUntilMs = nowMs + config.step.cooldownMs;
     if (closed === 0n) {
@@ -217,6 +222,7 @@ export function stepQty(
   position: PositionState,
   account: AccountState,
   nowMs: number,
+  blockLiquidated = 0n,
 ): bigint {
   const compiled = instrument.compiled;
   const step = config.step;
@@ -230,10 +236,14 @@ export function stepQty(
         }
       : step.kind === 'tierStep'
         ? { kind: 'tierStep', tierFloorsValue: compiled.floors.map((f) => Rational.fromInt(f)) }
-        : { kind: 'whole' };
-  const unitValue = compiled.markBasis
-    ? Rational.fromInt(markOf(instrument))
-    : Rational.of(position.entryValue, position.qty);
+        : step.kind === 'blockLimit'
+          ? { kind: 'blockLimit', blockLimitValue: Rational.fromInt(step.blockLimitValue) }
+          : { kind: 'whole' };
+  // Block limits count notional at the mark (dYdX: size × oracle), whatever the maintenance basis.
+  const unitValue =
+    compiled.markBasis || step.kind === 'blockLimit'
+      ? Rational.fromInt(markOf(instrument))
+      : Rational.of(position.entryValue, position.qty);
   const lastPartialMs =
     step.kind === 'slices' && account.partialCooldownUntilMs > 0
       ? account.partialCooldownUntilMs - step.cooldownMs
@@ -241,7 +251,15 @@ export function stepQty(
   return liquidationStepQty(
     rule,
     { qty: position.qty, unitValue, lotQty: 1n },
-    { nowMs, lastPartialMs, blockLiquidatedValue: Rational.ZERO },
+    {
+      nowMs,
+      lastPartialMs,
+      blockLiquidatedValue: Rational.fromInt(
+        step.kind === 'blockLimit' && blockLiquidated > step.blockLimitValue
+          ? step.blockLimitValue
+          : blockLiquidated,
+      ),
+    },
   ).qty;
 }
 

@@ -30,7 +30,9 @@ export type StepRule =
       /** Rate units (10^−RATE_SCALE). */
       readonly fraction: bigint;
       readonly cooldownMs: number;
-    };
+    }
+  /** At most this much notional (money units, at the mark) per account per command, a dYdX block (dYdX). */
+  | { readonly kind: 'blockLimit'; readonly blockLimitValue: bigint };
 
 /** An instrument's liquidation rules, parsed from its listing (derived; the listing is what is hashed). */
 export interface LiquidationConfig {
@@ -49,13 +51,15 @@ export interface LiquidationConfig {
 const HYPERLIQUID_SLICE_THRESHOLD = 100_000n;
 const HYPERLIQUID_SLICE_FRACTION = 20_000_000n; // 0.2 at RATE_SCALE 8
 const HYPERLIQUID_COOLDOWN_MS = 30_000;
+/** dYdX: `SubaccountBlockLimits.MaxNotionalLiquidated`, 10^14 quote quantums (x/clob LiquidationsConfig_Default). */
+const DYDX_BLOCK_NOTIONAL_LIMIT = '100000000';
 
 /** Each rulebook's waterfall defaults (RULEBOOK.md §4): step rule, clearance fee, ADL ranking. */
 const PRESETS: Readonly<
   Record<
     RulebookId,
     {
-      step: 'whole' | 'tierStep' | 'slices';
+      step: 'whole' | 'tierStep' | 'slices' | 'blockLimit';
       /** A rate (decimal text), or Binance 2020's table by the contract's maximum leverage. */
       clearanceFee: { readonly rate: string } | 'binance2020';
       adl: AdlPolicyId;
@@ -70,7 +74,7 @@ const PRESETS: Readonly<
   okx: { step: 'tierStep', clearanceFee: { rate: '0' }, adl: 'bitmex' },
   hyperliquid: { step: 'slices', clearanceFee: { rate: '0' }, adl: 'hyperliquid' },
   // dYdX: min(0.5 % × |quote|, surplus).
-  dydx: { step: 'whole', clearanceFee: { rate: '0.005' }, adl: 'dydx' },
+  dydx: { step: 'blockLimit', clearanceFee: { rate: '0.005' }, adl: 'dydx' },
 };
 
 function isAdlPolicyId(value: unknown): value is AdlPolicyId {
@@ -131,15 +135,27 @@ export function parseLiquidationSpec(
     );
   }
   if (isRejection(fee)) return fee;
-  const step: StepRule =
-    preset.step === 'slices'
-      ? {
-          kind: 'slices',
-          thresholdValue: HYPERLIQUID_SLICE_THRESHOLD * 10n ** BigInt(assetScale),
-          fraction: HYPERLIQUID_SLICE_FRACTION,
-          cooldownMs: HYPERLIQUID_COOLDOWN_MS,
-        }
-      : { kind: preset.step };
+  if (spec.blockNotionalLimit !== undefined && preset.step !== 'blockLimit')
+    return reject('invalid_instrument', 'liquidation.blockNotionalLimit applies to dYdX rules only');
+  let step: StepRule;
+  if (preset.step === 'slices') {
+    step = {
+      kind: 'slices',
+      thresholdValue: HYPERLIQUID_SLICE_THRESHOLD * 10n ** BigInt(assetScale),
+      fraction: HYPERLIQUID_SLICE_FRACTION,
+      cooldownMs: HYPERLIQUID_COOLDOWN_MS,
+    };
+  } else if (preset.step === 'blockLimit') {
+    const limit = units(
+      spec.blockNotionalLimit ?? DYDX_BLOCK_NOTIONAL_LIMIT,
+      assetScale,
+      'liquidation.blockNotionalLimit',
+      'invalid_instrument',
+      'positive',
+    );
+    if (isRejection(limit)) return limit;
+    step = { kind: 'blockLimit', blockLimitValue: limit };
+  } else step = { kind: preset.step };
   return {
     rules: spec.rules,
     insuranceFund: fund,

@@ -152,6 +152,11 @@ export interface AccountState {
    * liquidation of any of its positions (0: none).
    */
   partialCooldownUntilMs: number;
+  /**
+   * dYdX block limits: the notional (money units) liquidated from this account in the command with sequence
+   * number `block`. Transient, neither hashed nor snapshotted: the next command starts a new block.
+   */
+  liquidatedInBlock: { block: number; value: bigint };
 }
 
 export interface EngineState {

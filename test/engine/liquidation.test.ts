@@ -17,7 +17,7 @@ function venue(
   rules: Rules,
   fund: string,
   clearanceFeeRate?: string,
-  extra: { backstopAccount?: string } = {},
+  extra: { backstopAccount?: string; blockNotionalLimit?: string } = {},
 ): Harness {
   const h = new Harness();
   h.ok({ type: 'configureAsset', asset: 'USDT', scale: 8 });
@@ -47,6 +47,15 @@ function venue(
   h.ok({ type: 'markPrice', symbol: 'BTCUSDT', price: '50000' });
   h.ok({ type: 'setLeverage', accountId: 'alice', symbol: 'BTCUSDT', leverage: 20 });
   h.ok(fill('open', '0.5', '50000', 'alice', 'bob'));
+  return h;
+}
+
+/** USDT, the fund `if-btc` and the liquidity account `book`: what a listing with liquidation rules needs. */
+function listingVenue(): Harness {
+  const h = new Harness();
+  h.ok({ type: 'configureAsset', asset: 'USDT', scale: 8 });
+  h.ok({ type: 'createInsuranceFund', fund: 'if-btc', asset: 'USDT' });
+  h.ok({ type: 'createAccount', accountId: 'book' });
   return h;
 }
 
@@ -96,10 +105,7 @@ function markThroughDeepBook(h: Harness): EngineEvent[] {
 describe('liquidation waterfall (Binance rules, worked by hand)', () => {
   test("Binance 2020's clearance fee is set by the contract's maximum leverage", () => {
     const rateOf = (maxLeverage: string): bigint | undefined => {
-      const h = new Harness();
-      h.ok({ type: 'configureAsset', asset: 'USDT', scale: 8 });
-      h.ok({ type: 'createInsuranceFund', fund: 'if-btc', asset: 'USDT' });
-      h.ok({ type: 'createAccount', accountId: 'book' });
+      const h = listingVenue();
       h.ok(
         btcListing({
           tiers: [{ floor: '0', cap: '50000', mmr: '0.004', maxLeverage }],
@@ -117,10 +123,7 @@ describe('liquidation waterfall (Binance rules, worked by hand)', () => {
       300_000n,
       300_000n,
     ]);
-    const h = new Harness();
-    h.ok({ type: 'configureAsset', asset: 'USDT', scale: 8 });
-    h.ok({ type: 'createInsuranceFund', fund: 'if-btc', asset: 'USDT' });
-    h.ok({ type: 'createAccount', accountId: 'book' });
+    const h = listingVenue();
     const liquidation = { rules: 'binance', insuranceFund: 'if-btc', liquidityAccount: 'book' };
     const tiers = [{ floor: '0', cap: '50000', mmr: '0.002', maxLeverage: '200' }];
     // Past the table a listing must name its rate.
@@ -254,6 +257,47 @@ describe('dYdX: the fillable price (worked by hand)', () => {
     // 47,371 < 47,371.1: no book fill; the fund takes over at that level (29 short a BTC: 14.5), no ADL.
     assert.deepEqual(liquidationFills(events), ['takeover book 0.5 @ 47371']);
     assert.equal(h.balance('insurance:if-btc'), '985.5');
+  });
+});
+
+describe('dYdX: the per-block notional limit (worked by hand)', () => {
+  test('at most 10,000 USDT of notional per account per command; the rest waits for the next block', () => {
+    const h = venue('dydx', '1000', undefined, { blockNotionalLimit: '10000' });
+    h.ok({ type: 'bookSnapshot', symbol: 'BTCUSDT', bids: [['47495', '1']], asks: [['47600', '1']] });
+    // At 47,500 (fillable 47,491): ⌊10,000 / 47,500⌋ to the lot is 0.21 BTC (9,975). Sold at 47,495: loss
+    // 526.05, surplus 0.21 × 95 = 19.95 taken as the fee (0.5 % of 9,973.95 is more): wallet 754. Equity
+    // 754 − 0.29 × 2,500 = 29 against 0.004 × 0.29 × 47,500 = 55.1: still liquidatable, but the block is
+    // spent (25 left: no whole lot), so the waterfall stops stuck.
+    const first = eventsOf(h.ok({ type: 'markPrice', symbol: 'BTCUSDT', price: '47500' }));
+    assert.deepEqual(liquidationFills(first), ['book book 0.21 @ 47495']);
+    assert.equal(outcome(first), 'stuck');
+    assert.equal(h.balance('wallet:alice'), '754');
+    // The next command is a new block: 0.21 more (wallet 754 − 526.05 − 19.95 = 208), then a third for the
+    // last 0.08 (loss 200.4, surplus and fee 7.6).
+    const second = eventsOf(h.ok({ type: 'markPrice', symbol: 'BTCUSDT', price: '47500' }));
+    assert.deepEqual(liquidationFills(second), ['book book 0.21 @ 47495']);
+    assert.equal(h.balance('wallet:alice'), '208');
+    const third = eventsOf(h.ok({ type: 'markPrice', symbol: 'BTCUSDT', price: '47500' }));
+    assert.deepEqual(liquidationFills(third), ['book book 0.08 @ 47495']);
+    assert.equal(outcome(third), 'flat');
+    assert.equal(h.balance('wallet:alice'), '0');
+    assert.equal(h.balance('insurance:if-btc'), '1047.5');
+  });
+
+  test('the limit is for dYdX rules only and must be positive', () => {
+    for (const [rules, blockNotionalLimit] of [
+      ['binance', '10000'],
+      ['dydx', '0'],
+      ['dydx', '-5'],
+    ] as const) {
+      const h = listingVenue();
+      h.rejects(
+        btcListing({
+          liquidation: { rules, insuranceFund: 'if-btc', liquidityAccount: 'book', blockNotionalLimit },
+        }),
+        'invalid_instrument',
+      );
+    }
   });
 });
 
@@ -467,10 +511,7 @@ describe('Hyperliquid backstop vault: takeover when equity < 2/3 of maintenance 
   });
 
   test('listing checks: the vault must exist and must not be the liquidity account', () => {
-    const h = new Harness();
-    h.ok({ type: 'configureAsset', asset: 'USDT', scale: 8 });
-    h.ok({ type: 'createInsuranceFund', fund: 'if-btc', asset: 'USDT' });
-    h.ok({ type: 'createAccount', accountId: 'book' });
+    const h = listingVenue();
     const listing = (backstopAccount: string) =>
       btcListing({
         liquidation: {

@@ -63,6 +63,8 @@ const scenario = fc.record({
   fund: fc.constantFrom('0', '50', '5000'),
   /** Hyperliquid only: a backstop vault takes over units below 2/3 of maintenance. */
   backstop: fc.boolean(),
+  /** dYdX only: a per-block notional limit small enough to bind (none: dYdX's 100,000,000 default). */
+  blockLimit: fc.option(fc.constantFrom('5000', '50000'), { nil: undefined }),
   accounts: fc.array(
     fc.record({
       deposit: fc.integer({ min: 500, max: 60_000 }),
@@ -118,6 +120,7 @@ test('waterfall and screening properties on random portfolios and price paths, u
             insuranceFund: 'if',
             liquidityAccount: 'book',
             ...(backstop ? { backstopAccount: 'hlp' } : {}),
+            ...(s.rules === 'dydx' && s.blockLimit !== undefined ? { blockNotionalLimit: s.blockLimit } : {}),
           },
         }),
       );
