@@ -547,7 +547,11 @@ function closeLeg(
     }
   }
 
-  // 3. ADL at the bankruptcy price against the opposite side, ranked by the instrument's policy.
+  // 3. ADL at the bankruptcy price against the opposite side, ranked by the instrument's policy. dYdX
+  // deleverages only a subaccount below zero collateral (its `CanDeleverageSubaccount`: TNC < 0); one at or
+  // above zero waits for the next block's liquidation order.
+  if (config.rules === 'dydx' && remaining > 0n && unitHealth(state, unit).equity >= 0n)
+    return qty - remaining;
   if (remaining > 0n && limit > 0n)
     remaining -= autoDeleverage(state, instrument, config, position, remaining, limit, seed, account, fill);
   return qty - remaining;

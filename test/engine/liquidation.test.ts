@@ -227,13 +227,16 @@ const RULEBOOKS: readonly { rules: Rules; fee: boolean }[] = [
  * At 47,500 alice's equity (TNC) is 50 and her maintenance (TMMR = PMMR) 95, so ABR = 1 − 50/95 = 45/95 and
  * the spread is ABR × SMMR (0.1) × 95 = 4.5: fillable = (0.5 × 47,500 − 4.5) / 0.5 = 47,491. The 0.3 bid at
  * 47,550 fills (surplus 45, all of it taken as the fee: 0.5 % of 14,265 = 71.325 is capped); the 47,450 bid
- * is below the fillable price and, being above bankruptcy, is no takeover either: ADL closes the last 0.2
- * against bob at the bankruptcy price 47,400. Alice: 1,300 − 735 − 45 − 520 = 0.
+ * is below the fillable price and, being above bankruptcy, is no takeover either; and alice's equity is still
+ * positive (520 − 0.2 × 2,500 = 20), so dYdX does not deleverage her: she keeps 0.2 BTC, stuck until a later
+ * block, with 1,300 − 735 − 45 = 520 in her wallet.
  */
 function dydxDeepBook(h: Harness): void {
   const events = deepBookTick(h);
-  assert.deepEqual(liquidationFills(events), ['book book 0.3 @ 47550', 'adl bob 0.2 @ 47400']);
-  assert.equal(h.balance('wallet:alice'), '0');
+  assert.deepEqual(liquidationFills(events), ['book book 0.3 @ 47550']);
+  assert.equal(outcome(events), 'stuck');
+  assert.equal(h.balance('wallet:alice'), '520');
+  assert.equal(h.engine.view.accounts.get('alice')?.positions.get('BTCUSDT/BOTH')?.qty, 200n);
   assert.equal(h.balance('insurance:if-btc'), '1045');
 }
 
@@ -301,6 +304,14 @@ describe('dYdX: the per-block notional limit (worked by hand)', () => {
   });
 });
 
+/**
+ * The mark of the ADL scenarios: 47,500, except dYdX, which deleverages only an account below zero collateral:
+ * 47,390, where alice's equity is 1,300 − 0.5 × 2,610 = −5 (after the fund's 0.25 BTC takeover at 47,000 in
+ * the thin-book case: 1,300 + 100 − 750 − 0.25 × 2,610 = −2.5). dYdX's order at its fillable price (47,371.1
+ * there) finds no bid, so the fills are the same as elsewhere.
+ */
+const adlMark = (rules: Rules): string => (rules === 'dydx' ? '47390' : '47500');
+
 describe('liquidation scenarios under every rulebook', () => {
   for (const { rules, fee } of RULEBOOKS) {
     test(`${rules}: the book absorbs the liquidation`, () => {
@@ -318,7 +329,7 @@ describe('liquidation scenarios under every rulebook', () => {
     test(`${rules}: a thin book drains the fund, ADL closes the rest`, () => {
       const h = venue(rules, '100');
       h.ok({ type: 'bookSnapshot', symbol: 'BTCUSDT', bids: [['47000', '1']], asks: [['47600', '1']] });
-      const events = eventsOf(h.ok({ type: 'markPrice', symbol: 'BTCUSDT', price: '47500' }));
+      const events = eventsOf(h.ok({ type: 'markPrice', symbol: 'BTCUSDT', price: adlMark(rules) }));
       // Hyperliquid closes ADL at the mark (47,500) instead of the bankruptcy price.
       const adlPrice = rules === 'hyperliquid' ? '47500' : '47400';
       assert.deepEqual(liquidationFills(events), [
@@ -332,7 +343,7 @@ describe('liquidation scenarios under every rulebook', () => {
 
     test(`${rules}: no liquidity and no fund: ADL takes it all`, () => {
       const h = venue(rules, '0');
-      const events = eventsOf(h.ok({ type: 'markPrice', symbol: 'BTCUSDT', price: '47500' }));
+      const events = eventsOf(h.ok({ type: 'markPrice', symbol: 'BTCUSDT', price: adlMark(rules) }));
       assert.deepEqual(liquidationFills(events), [
         `adl bob 0.5 @ ${rules === 'hyperliquid' ? '47500' : '47400'}`,
       ]);
