@@ -73,7 +73,35 @@ export function bigintRatioToFloat(num: bigint, den: bigint, direction: 'up' | '
     `bigintRatioToFloat operands need fewer than ${MAX_RATIO_OPERAND_BITS} bits`,
   );
   if (numerator === 0n) return 0;
-  let bound = Number(numerator) / Number(denominator);
-  for (let step = 0; step < BAND_STEPS; step++) bound = direction === 'up' ? nextUp(bound) : nextDown(bound);
-  return bound;
+  return stepFloats(Number(numerator) / Number(denominator), direction === 'up' ? BAND_STEPS : -BAND_STEPS);
+}
+
+/**
+ * `x` moved `steps` floats up (steps > 0) or down (< 0): the same as |steps| calls of `nextUp` / `nextDown`, in
+ * one addition on the bit pattern. Only for finite x with 2^−1000 ≤ |x| ≤ 2^1000 and |steps| ≤ 2^20 (asserted),
+ * where no step reaches zero, a subnormal or infinity: sign-magnitude, so moving up adds to a positive float's
+ * pattern and subtracts from a negative one's, carrying between the two 32-bit words.
+ */
+export function stepFloats(x: number, steps: number): number {
+  const magnitude = x < 0 ? -x : x;
+  assert(
+    magnitude >= 2 ** -1000 &&
+      magnitude <= 2 ** 1000 &&
+      Number.isInteger(steps) &&
+      Math.abs(steps) <= 2 ** 20,
+    'stepFloats within its range',
+  );
+  scratch.setFloat64(0, x);
+  let high = scratch.getUint32(0);
+  let low = scratch.getUint32(4) + (x > 0 ? steps : -steps);
+  if (low > 0xffff_ffff) {
+    low -= 2 ** 32;
+    high += 1;
+  } else if (low < 0) {
+    low += 2 ** 32;
+    high -= 1;
+  }
+  scratch.setUint32(0, high);
+  scratch.setUint32(4, low);
+  return scratch.getFloat64(0);
 }

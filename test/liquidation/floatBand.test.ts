@@ -7,6 +7,7 @@ import {
   MAX_RATIO_OPERAND_BITS,
   nextDown,
   nextUp,
+  stepFloats,
 } from '../../src/liquidation/floatBand.js';
 
 const bits = new DataView(new ArrayBuffer(8));
@@ -168,4 +169,23 @@ describe('bigintRatioToFloat', () => {
     assert.throws(() => bigintRatioToFloat(1n, tooBig, 'down'), AssertionError);
     assert.throws(() => bigintRatioToFloat(1n, -tooBig, 'up'), AssertionError);
   });
+});
+
+test('stepFloats moves as many floats as repeated nextUp / nextDown, across exponents and signs', () => {
+  // Doubles whose magnitude lies in [2^−1000, 2^1000], including ones a few floats below a power of two (the
+  // low word's carry) and exact powers of two (the exponent changes on the way down).
+  const inRange = fc
+    .tuple(fc.double({ min: 1, max: 2, noNaN: true }), fc.integer({ min: -990, max: 990 }), fc.boolean())
+    .map(([m, e, negative]) => (negative ? -1 : 1) * m * 2 ** e);
+  const edges = fc.constantFrom(1, -1, 2 ** 100, -(2 ** -900), 2 - Number.EPSILON, -(4 - 2 * Number.EPSILON));
+  fc.assert(
+    fc.property(fc.oneof(inRange, edges), fc.integer({ min: -9, max: 9 }), (x, steps) => {
+      let expected = x;
+      for (let i = 0; i < Math.abs(steps); i++) expected = steps > 0 ? nextUp(expected) : nextDown(expected);
+      assert.equal(stepFloats(x, steps), expected);
+    }),
+    { numRuns: 3000 },
+  );
+  assert.throws(() => stepFloats(0, 1), AssertionError);
+  assert.throws(() => stepFloats(Infinity, 1), AssertionError);
 });
