@@ -164,9 +164,11 @@ export function runWaterfall(
     }
     const { position, instrument, config } = target;
     fund = state.insuranceFunds.get(config.insuranceFund);
-    // A backstop vault takes the unit over once its equity is below 2/3 of maintenance (Hyperliquid's HLP).
-    if (config.backstopAccount !== null && belowBackstop(now)) {
-      backstopTakeover(state, unit, now, config.backstopAccount, events);
+    // A backstop vault takes the unit over once its equity is below 2/3 of maintenance (Hyperliquid's HLP);
+    // the vault's own positions are liquidated like those of a venue without one.
+    const vault = backstopFor(config, account);
+    if (vault !== null && belowBackstop(now)) {
+      backstopTakeover(state, unit, now, vault, events);
       continue;
     }
     // Hyperliquid: for 30 s after a partial liquidation of any of the account's positions, every liquidation
@@ -327,6 +329,11 @@ function dydxLimit(
     position.sign === 1n ? 'long' : 'short',
   );
   return ticks * tick;
+}
+
+/** The backstop vault behind `account`'s positions under `config`, or null (none, or the vault itself). */
+function backstopFor(config: LiquidationConfig, account: AccountState): string | null {
+  return config.backstopAccount === account.id ? null : config.backstopAccount;
 }
 
 /** Below Hyperliquid's backstop threshold: equity < 2/3 × maintenance (maintenance in money × rate units). */
@@ -526,7 +533,7 @@ function closeLeg(
   }
 
   // With a backstop vault, the book is the only step before the vault's takeover (no fund takeover, no ADL).
-  if (config.backstopAccount !== null) return qty - remaining;
+  if (backstopFor(config, account) !== null) return qty - remaining;
 
   // 2. Takeover: the fund guarantees the bankruptcy price for deeper levels, paying each one's shortfall.
   if (remaining > 0n && lp !== null && limit > 0n) {

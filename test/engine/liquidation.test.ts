@@ -17,7 +17,7 @@ function venue(
   rules: Rules,
   fund: string,
   clearanceFeeRate?: string,
-  extra: { backstopAccount?: string; blockNotionalLimit?: string } = {},
+  extra: { backstopAccount?: string; blockNotionalLimit?: string; vaultDeposit?: string } = {},
 ): Harness {
   const h = new Harness();
   h.ok({ type: 'configureAsset', asset: 'USDT', scale: 8 });
@@ -27,7 +27,9 @@ function venue(
     ['book', '100000000'],
     ['alice', '1300'],
     ['bob', '10000'],
-    ...(extra.backstopAccount === undefined ? [] : ([[extra.backstopAccount, '1000000']] as const)),
+    ...(extra.backstopAccount === undefined
+      ? []
+      : [[extra.backstopAccount, extra.vaultDeposit ?? '1000000']]),
   ] as const) {
     h.ok({ type: 'createAccount', accountId });
     h.ok({ type: 'deposit', accountId, asset: 'USDT', amount: deposit });
@@ -40,7 +42,8 @@ function venue(
         insuranceFund: 'if-btc',
         liquidityAccount: 'book',
         ...(clearanceFeeRate === undefined ? {} : { clearanceFeeRate }),
-        ...extra,
+        ...(extra.backstopAccount === undefined ? {} : { backstopAccount: extra.backstopAccount }),
+        ...(extra.blockNotionalLimit === undefined ? {} : { blockNotionalLimit: extra.blockNotionalLimit }),
       },
     }),
   );
@@ -519,6 +522,22 @@ describe('Hyperliquid backstop vault: takeover when equity < 2/3 of maintenance 
     assert.equal(h.balance('wallet:carol'), '50');
     assert.equal(h.balance('wallet:hlp'), '1000050');
     assert.equal(h.engine.view.accounts.get('alice')?.positions.get('BTCUSDT/BOTH')?.qty, 500n);
+  });
+
+  test("the vault's own positions are liquidated without a vault: the fund, then ADL", () => {
+    // A 100 USDT vault takes alice's 0.5 BTC at 47,500 with her 50: wallet 150, bankruptcy 47,500 − 150 / 0.5
+    // = 47,200. At 47,300 its equity is 50 against maintenance 94.6 (2/3: 63.07): it does not take itself
+    // over; with no book and the fund's 1,000 offered nothing to buy at, ADL closes it against bob at 47,200.
+    const h = venue('hyperliquid', '1000', undefined, { backstopAccount: 'hlp', vaultDeposit: '100' });
+    const taken = eventsOf(h.ok({ type: 'markPrice', symbol: 'BTCUSDT', price: '47500' }));
+    assert.deepEqual(liquidationFills(taken), ['backstop hlp 0.5 @ 47500']);
+    assert.equal(h.balance('wallet:hlp'), '150');
+    const events = eventsOf(h.ok({ type: 'markPrice', symbol: 'BTCUSDT', price: '47300' }));
+    // Hyperliquid's ADL closes at the mark (47,300), not the bankruptcy price.
+    assert.deepEqual(liquidationFills(events), ['adl bob 0.5 @ 47300']);
+    assert.equal(outcome(events), 'flat');
+    assert.equal(h.balance('wallet:hlp'), '50');
+    assert.equal(h.engine.view.accounts.get('bob')?.positions.size, 0);
   });
 
   test('listing checks: the vault must exist and must not be the liquidity account', () => {
