@@ -487,31 +487,37 @@ function closeLeg(
           positionSide: liquidity.positionMode === 'oneWay' ? 'BOTH' : long ? 'LONG' : 'SHORT',
         };
 
-  // 1. The book, no worse than bankruptcy (dYdX: than the fillable price; a fill worse than bankruptcy there
-  // has its shortfall paid in by the fund first, for as many lots as the fund affords).
-  for (const level of levels) {
-    if (remaining === 0n || lp === null) break;
-    if (level.qty === 0n) continue;
-    if (long ? level.price < bookLimit : level.price > bookLimit) break;
+  /**
+   * Fills up to `remaining` at `level` for `via`; a price worse than bankruptcy has its shortfall paid into
+   * the unit by the fund first (so the leg's margin covers the fill), for as many lots as the fund affords.
+   * Returns the qty filled (0: the fund cannot pay for one lot).
+   */
+  const takeLevel = (level: DepthLevel, via: 'book' | 'takeover', reason: string): bigint => {
+    if (lp === null) return 0n;
     const shortfall = long ? limit - level.price : level.price - limit;
     const cap = level.qty < remaining ? level.qty : remaining;
     const affordable = shortfall > 0n ? fundAvailable(state, fund) / shortfall : cap;
     const amount = affordable < cap ? affordable : cap;
-    if (amount === 0n) break;
+    if (amount === 0n) return 0n;
     if (shortfall > 0n)
-      payFromFund(
-        state,
-        fund,
-        unitBalance(state, unit),
-        shortfall * amount,
-        'insurance fund: fill below bankruptcy',
-        events,
-      );
-    fill(lp, 'book', amount, level.price);
+      payFromFund(state, fund, unitBalance(state, unit), shortfall * amount, reason, events);
+    fill(lp, via, amount, level.price);
     level.qty -= amount;
     remaining -= amount;
+    return amount;
+  };
+
+  // 1. The book, no worse than bankruptcy (dYdX: than the fillable price, where a fill worse than bankruptcy
+  // is paid for by the fund). Only fills better than bankruptcy leave a surplus for the clearance fee.
+  for (const level of levels) {
+    if (remaining === 0n || lp === null) break;
+    if (level.qty === 0n) continue;
+    if (long ? level.price < bookLimit : level.price > bookLimit) break;
+    const amount = takeLevel(level, 'book', 'insurance fund: fill below bankruptcy');
+    if (amount === 0n) break;
     closedNotional += amount * level.price;
-    surplus += (long ? level.price - limit : limit - level.price) * amount;
+    const over = long ? level.price - limit : limit - level.price;
+    if (over > 0n) surplus += over * amount;
   }
   // Clearance fee from the surplus over bankruptcy (never more: the fee cannot bankrupt the account).
   const fee = divide(closedNotional * config.clearanceFeeRate, RATE_ONE, 'ceil');
@@ -539,18 +545,8 @@ function closeLeg(
   if (remaining > 0n && lp !== null && limit > 0n) {
     for (const level of levels) {
       if (remaining === 0n) break;
-      if (level.qty === 0n) continue;
-      const shortfall = long ? limit - level.price : level.price - limit;
-      if (shortfall <= 0n) continue;
-      const affordable = fundAvailable(state, fund) / shortfall;
-      const cap = level.qty < remaining ? level.qty : remaining;
-      const amount = affordable < cap ? affordable : cap;
-      if (amount === 0n) break;
-      // Paid in before the trade, so the leg's margin covers the fill at the deeper price.
-      payFromFund(state, fund, unitBalance(state, unit), shortfall * amount, 'insurance takeover', events);
-      fill(lp, 'takeover', amount, level.price);
-      level.qty -= amount;
-      remaining -= amount;
+      if (level.qty === 0n || (long ? level.price >= limit : level.price <= limit)) continue;
+      if (takeLevel(level, 'takeover', 'insurance takeover') === 0n) break;
     }
   }
 
