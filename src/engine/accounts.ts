@@ -79,7 +79,7 @@ export function deposit(state: EngineState, c: Of<'deposit'>): EngineEvent[] | R
     amount,
     'deposit',
   );
-  return [{ type: 'Transfer', transfer }, ...refreshNegativeFlag(state, account)];
+  return [transfer, ...refreshNegativeFlag(state, account)];
 }
 
 export function withdraw(state: EngineState, c: Of<'withdraw'>): EngineEvent[] | Rejection {
@@ -108,7 +108,7 @@ export function withdraw(state: EngineState, c: Of<'withdraw'>): EngineEvent[] |
     amount,
     'withdrawal',
   );
-  return [{ type: 'Transfer', transfer }];
+  return [transfer];
 }
 
 function openLegs(account: AccountState, symbol: string): { key: string; positionSide: PositionSideKey }[] {
@@ -201,7 +201,7 @@ export function adjustIsolatedMargin(
     if (amount > figures.available || amount > figures.wallet)
       return reject('insufficient_margin', 'not enough available balance to add');
     const added = state.ledger.transfer(wallet, isolated, asset, amount, 'isolated margin added');
-    return [{ type: 'Transfer', transfer: added }, ...refreshNegativeFlag(state, account)];
+    return [added, ...refreshNegativeFlag(state, account)];
   }
   // Removing: what stays must cover the position's initial margin at the mark, after its PnL.
   const mark = markOf(instrument);
@@ -213,5 +213,5 @@ export function adjustIsolatedMargin(
     return reject('insufficient_margin', 'removing this much would leave less than the initial margin');
   }
   const removed = state.ledger.transfer(isolated, wallet, asset, -amount, 'isolated margin removed');
-  return [{ type: 'Transfer', transfer: removed }, ...refreshNegativeFlag(state, account)];
+  return [removed, ...refreshNegativeFlag(state, account)];
 }

@@ -6,7 +6,7 @@ export type EngineEvent =
   | { readonly type: 'InstrumentListed'; readonly symbol: string }
   | { readonly type: 'ParameterChanged'; readonly symbol: string; readonly fields: readonly string[] }
   | { readonly type: 'AccountCreated'; readonly accountId: string }
-  | { readonly type: 'Transfer'; readonly transfer: Transfer }
+  | Transfer
   | {
       readonly type: 'OrderPlaced';
       readonly accountId: string;

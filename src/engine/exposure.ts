@@ -12,7 +12,30 @@ export interface LegTrade {
   readonly overClose: boolean;
 }
 
-/** Splits a trade on the account's leg (one-way: BOTH flips through zero; hedge: LONG/SHORT never flip). */
+/**
+ * The qty of a `side` trade of `qty` that closes `existing` (one-way: BOTH flips through zero; hedge:
+ * LONG/SHORT never flip), or −1n when it would trade a hedge leg through zero. The rest, `qty − close`, opens.
+ */
+export function closingQty(
+  existing: PositionState | undefined,
+  positionSide: PositionSideKey,
+  side: Side,
+  qty: bigint,
+): bigint {
+  const tradeSign = side === 'buy' ? 1n : -1n;
+  if (positionSide === 'BOTH') {
+    return existing !== undefined && existing.sign !== tradeSign
+      ? qty < existing.qty
+        ? qty
+        : existing.qty
+      : 0n;
+  }
+  if (tradeSign === (positionSide === 'LONG' ? 1n : -1n)) return 0n;
+  const held = existing?.qty ?? 0n;
+  return qty > held ? -1n : qty;
+}
+
+/** Splits a trade on the account's leg (see `closingQty`). */
 export function legTrade(
   account: AccountState,
   symbol: string,
@@ -22,22 +45,8 @@ export function legTrade(
 ): LegTrade {
   const key = positionKey(symbol, positionSide);
   const existing = account.positions.get(key);
-  const tradeSign = side === 'buy' ? 1n : -1n;
-  if (positionSide === 'BOTH') {
-    const closeQty =
-      existing !== undefined && existing.sign !== tradeSign ? (qty < existing.qty ? qty : existing.qty) : 0n;
-    return { key, positionSide, existing, closeQty, openQty: qty - closeQty, overClose: false };
-  }
-  const legSign = positionSide === 'LONG' ? 1n : -1n;
-  if (tradeSign === legSign)
-    return { key, positionSide, existing, closeQty: 0n, openQty: qty, overClose: false };
-  const held = existing?.qty ?? 0n;
-  return {
-    key,
-    positionSide,
-    existing,
-    closeQty: qty < held ? qty : held,
-    openQty: 0n,
-    overClose: qty > held,
-  };
+  const close = closingQty(existing, positionSide, side, qty);
+  const overClose = close < 0n;
+  const closeQty = overClose ? (existing?.qty ?? 0n) : close;
+  return { key, positionSide, existing, closeQty, openQty: overClose ? 0n : qty - closeQty, overClose };
 }

@@ -5,7 +5,7 @@ import { refreshNegativeFlag } from './accounts.js';
 import { settingsOf } from './settings.js';
 import type { Command, FillParty, Rejection, Side } from './commands.js';
 import type { EngineEvent } from './events.js';
-import { legTrade, type LegTrade } from './exposure.js';
+import { closingQty } from './exposure.js';
 import { priceUnits } from './instruments.js';
 import { crossAvailable, crossContribution } from './marginView.js';
 import { positionSideFor } from './orders.js';
@@ -17,6 +17,8 @@ import {
   type EngineState,
   type InstrumentState,
   type OrderState,
+  type PositionSideKey,
+  type PositionState,
   type SymbolSettings,
   houseOf,
   isolatedOf,
@@ -36,7 +38,13 @@ interface SidePlan {
   /** The account's cross wallet in the settlement asset (looked up once per fill side). */
   readonly wallet: Balance;
   readonly settings: SymbolSettings;
-  readonly trade: LegTrade;
+  /** The leg traded (`positionKey`), its side and the position held before (undefined: none). */
+  readonly key: string;
+  readonly positionSide: PositionSideKey;
+  readonly existing: PositionState | undefined;
+  /** How the trade splits into closing the held leg and opening new exposure (`closingQty`). */
+  readonly closeQty: bigint;
+  readonly openQty: bigint;
   /** The leg after the fill: sign (0n: flat), size and entry value (held as numbers, not a new object). */
   afterSign: 1n | -1n | 0n;
   afterQty: bigint;
@@ -65,7 +73,7 @@ function feeOn(notional: bigint, rate: bigint): bigint {
  * opening adds at the fill price. `notional` is qty × price of the whole trade.
  */
 function planPositionAfter(plan: SidePlan, side: Side, qty: bigint, price: bigint, notional: bigint): void {
-  const trade = plan.trade;
+  const trade = plan;
   const existing = trade.existing;
   const tradeSign = side === 'buy' ? 1n : -1n;
   if (existing === undefined || trade.closeQty === 0n) {
@@ -129,24 +137,31 @@ function planSide(
     releasedReserve =
       qty === order.remainingQty ? order.reserved : mulDiv(order.reserved, qty, order.remainingQty, 'floor');
   }
-  const trade = legTrade(account, symbol, positionSide, side, qty);
-  if (trade.overClose)
+  const key = positionKey(symbol, positionSide);
+  const existing = account.positions.get(key);
+  const closeQty = closingQty(existing, positionSide, side, qty);
+  if (closeQty < 0n)
     return reject('reduce_only_violation', `a ${side} of ${qty} exceeds the ${positionSide} leg`);
+  const openQty = qty - closeQty;
   const settings = settingsOf(state, account, symbol);
   const fee = forced
     ? 0n
     : feeOn(notional, party.liquidity === 'maker' ? instrument.makerFee : instrument.takerFee);
   const isolated = settings.marginMode === 'isolated';
   const isolatedIn =
-    isolated && trade.openQty > 0n
-      ? divide(trade.openQty === qty ? notional : trade.openQty * price, settings.leverage, 'ceil')
+    isolated && openQty > 0n
+      ? divide(openQty === qty ? notional : openQty * price, settings.leverage, 'ceil')
       : 0n;
   const wallet = walletOf(state, account, instrument.spec.asset);
   const plan: SidePlan = {
     account,
     wallet,
     settings,
-    trade,
+    key,
+    positionSide,
+    existing,
+    closeQty,
+    openQty,
     afterSign: 0n,
     afterQty: 0n,
     afterEntry: 0n,
@@ -160,7 +175,7 @@ function planSide(
   planPositionAfter(plan, side, qty, price, notional);
   const afterSign = plan.afterSign;
   // Reducing is always allowed; a forced trade (liquidation, ADL) is the engine's own and skips the checks.
-  if (trade.openQty === 0n || afterSign === 0n || forced) return plan;
+  if (openQty === 0n || afterSign === 0n || forced) return plan;
 
   const mark = instrument.mark;
   if (mark === null) return reject('missing_mark', `${symbol} has no mark price yet`);
@@ -185,7 +200,7 @@ function planSide(
   const walletAfter = wallet.value + (isolated ? -fee - isolatedIn : plan.realizedPnl - fee);
   const asset = instrument.spec.asset;
   const available =
-    crossAvailable(state, account, asset, walletAfter, trade.existing) +
+    crossAvailable(state, account, asset, walletAfter, existing) +
     crossContribution(instrument, settings, asset, afterSign, plan.afterQty, plan.afterEntry) +
     releasedReserve;
   if (available < 0n || (isolated && walletAfter < 0n)) {
@@ -196,7 +211,7 @@ function planSide(
 
 /** Records a transfer as an event (settling zero moves nothing and records nothing). */
 function record(events: EngineEvent[], transfer: Transfer | null): void {
-  if (transfer !== null) events.push({ type: 'Transfer', transfer });
+  if (transfer !== null) events.push(transfer);
 }
 
 /** Adds `delta` (qty units) to the open interest on the side `sign`. */
@@ -212,7 +227,8 @@ function applySide(
   symbol: string,
   events: EngineEvent[],
 ): void {
-  const { account, trade } = plan;
+  const account = plan.account;
+  const trade = plan;
   const asset = instrument.spec.asset;
   const wallet = plan.wallet;
   const isolated = plan.settings.marginMode === 'isolated';
@@ -344,7 +360,7 @@ function flagIfNegative(
   }
   let negative = plan.wallet.value < 0n;
   if (!negative && plan.settings.marginMode === 'isolated')
-    negative = isolatedOf(state, account, instrument, plan.trade.positionSide).value < 0n;
+    negative = isolatedOf(state, account, instrument, plan.positionSide).value < 0n;
   if (!negative) return;
   account.negativeBalance = true;
   events.push({ type: 'NegativeBalanceFlagged', accountId: account.id, flagged: true });
@@ -380,9 +396,9 @@ export function fill(state: EngineState, c: Of<'fill'>): EngineEvent[] | Rejecti
   applySide(state, instrument, buyer, symbol, events);
   applySide(state, instrument, seller, symbol, events);
   // The taker's fee is in the fee account before the maker's rebate leaves it.
-  const [first, second] = buyer.fee >= seller.fee ? [buyer, seller] : [seller, buyer];
-  chargeFee(state, first, instrument, events);
-  chargeFee(state, second, instrument, events);
+  const buyerFirst = buyer.fee >= seller.fee;
+  chargeFee(state, buyerFirst ? buyer : seller, instrument, events);
+  chargeFee(state, buyerFirst ? seller : buyer, instrument, events);
   state.fillIds.add(fillId);
   // The venue's last trade price feeds the mark at the next price tick (fine units of the price layer).
   if (instrument.prices !== null)

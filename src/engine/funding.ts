@@ -70,15 +70,12 @@ export function fundingTick(state: EngineState, c: Of<'fundingTick'>): EngineEve
   for (const p of payments) {
     if (p.amount === 0n) continue;
     paid += p.amount;
-    events.push({ type: 'Transfer', transfer: state.ledger.move(p.balance, pool, p.amount, 'funding paid') });
+    events.push(state.ledger.move(p.balance, pool, p.amount, 'funding paid'));
   }
   for (const r of receipts) {
     if (r.amount === 0n) continue;
     received += r.amount;
-    events.push({
-      type: 'Transfer',
-      transfer: state.ledger.move(pool, r.balance, r.amount, 'funding received'),
-    });
+    events.push(state.ledger.move(pool, r.balance, r.amount, 'funding received'));
   }
   // Only a payer can turn negative, and only a flagged receiver can stop being negative.
   for (const p of payments) events.push(...refreshNegativeFlag(state, p.account));

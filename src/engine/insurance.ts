@@ -47,10 +47,8 @@ export function payFromFund(
   const fromReserve = amount - fromBase;
   if (fromReserve > 0n && !(state.stress.active && fromReserve <= reserve.value))
     assert(false, `insurance fund ${fund.name} asked for more than it can pay (${reason})`);
-  if (fromBase > 0n)
-    events.push({ type: 'Transfer', transfer: state.ledger.move(base, to, fromBase, reason) });
-  if (fromReserve > 0n)
-    events.push({ type: 'Transfer', transfer: state.ledger.move(reserve, to, fromReserve, reason) });
+  if (fromBase > 0n) events.push(state.ledger.move(base, to, fromBase, reason));
+  if (fromReserve > 0n) events.push(state.ledger.move(reserve, to, fromReserve, reason));
   events.push(fundChanged(state, fund));
 }
 
@@ -89,7 +87,7 @@ export function fundInsurance(state: EngineState, c: Of<'fundInsurance'>): Engin
   const { base, reserve } = fundBalances(state, fund);
   const external = state.ledger.balanceOf(LedgerAccounts.external, fund.asset);
   const transfer = state.ledger.move(external, pool === 'base' ? base : reserve, amount, 'insurance funding');
-  return [{ type: 'Transfer', transfer }, fundChanged(state, fund)];
+  return [transfer, fundChanged(state, fund)];
 }
 
 /** Declares or ends a stress regime (the volatility reserves pay only during one). */

@@ -372,7 +372,7 @@ function backstopTakeover(
       -health.equity,
       'backstop deficit',
     );
-    events.push({ type: 'Transfer', transfer });
+    events.push(transfer);
   }
   for (const { position, instrument, qty, limit } of taken) {
     const long = position.sign === 1n;
@@ -400,11 +400,7 @@ function backstopTakeover(
     const wallet = walletOf(state, account, asset);
     const available = wallet.value > 0n ? wallet.value : 0n;
     const take = health.equity < available ? health.equity : available;
-    if (take > 0n)
-      events.push({
-        type: 'Transfer',
-        transfer: state.ledger.move(wallet, vaultWallet, take, 'backstop collateral'),
-      });
+    if (take > 0n) events.push(state.ledger.move(wallet, vaultWallet, take, 'backstop collateral'));
   }
   events.push(...refreshNegativeFlag(state, vault));
 }
@@ -528,7 +524,7 @@ function closeLeg(
     const to = state.ledger.balanceOf(LedgerAccounts.insurance(fund.name), fund.asset);
     const paid = take < from.value ? take : from.value > 0n ? from.value : 0n;
     if (paid > 0n) {
-      events.push({ type: 'Transfer', transfer: state.ledger.move(from, to, paid, 'clearance fee') });
+      events.push(state.ledger.move(from, to, paid, 'clearance fee'));
       events.push({
         type: 'InsuranceFundChanged',
         fund: fund.name,

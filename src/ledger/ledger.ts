@@ -32,8 +32,9 @@ export function mayBeNegative(ledgerAccount: string): boolean {
   );
 }
 
-/** One money movement, as recorded in events. */
+/** One money movement: it is itself the engine's `Transfer` event (one object per movement, none wrapping it). */
 export interface Transfer {
+  readonly type: 'Transfer';
   readonly from: string;
   readonly to: string;
   readonly asset: string;
@@ -90,7 +91,14 @@ export class Ledger {
       assert(false, `transfer to itself or across assets (${reason})`);
     from.value -= amount;
     to.value += amount;
-    return { from: from.ledgerAccount, to: to.ledgerAccount, asset: from.asset, amount, reason };
+    return {
+      type: 'Transfer',
+      from: from.ledgerAccount,
+      to: to.ledgerAccount,
+      asset: from.asset,
+      amount,
+      reason,
+    };
   }
 
   /** `settle` between balances already held. */

@@ -51,6 +51,7 @@ test('settleBalances: signed amounts move either way, zero moves nothing; bad mo
   const b = ledger.balanceOf('b', 'USDT');
   assert.equal(ledger.settleBalances(a, b, 0n, 'x'), null);
   assert.deepEqual(ledger.settleBalances(a, b, -5n, 'x'), {
+    type: 'Transfer',
     from: 'b',
     to: 'a',
     asset: 'USDT',
