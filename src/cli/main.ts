@@ -1,10 +1,19 @@
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
+import { runBacktestMargin, type BacktestMarginCliOptions } from './backtestMargin.js';
+import { runAuditProve, runAuditVerify } from './audit.js';
+import { recomputeRateEntry, runAuditPublish } from './auditPublish.js';
 import { runCalc } from './calc.js';
 import { runDemo } from './demo.js';
 import { runJournalInspect } from './journalInspect.js';
 import { runReplay } from './replay.js';
 import { runEngine } from './run.js';
+
+/** Prints a command's output and sets its exit code. */
+function respond({ exitCode, output }: { exitCode: number; output: string }): void {
+  process.stdout.write(output);
+  process.exitCode = exitCode;
+}
 
 const program = new Command()
   .name('bulwark')
@@ -19,12 +28,12 @@ program
   .argument('[file]', 'request file; standard input when absent or "-"')
   .option('--compact', 'print the response on one line')
   .action((file: string | undefined, options: { compact?: boolean }) => {
-    const { exitCode, output } = runCalc(
-      () => readFileSync(file === undefined || file === '-' ? 0 : file, 'utf8'),
-      options.compact ?? false,
+    respond(
+      runCalc(
+        () => readFileSync(file === undefined || file === '-' ? 0 : file, 'utf8'),
+        options.compact ?? false,
+      ),
     );
-    process.stdout.write(output);
-    process.exitCode = exitCode;
   });
 
 program
@@ -44,9 +53,7 @@ program
   .argument('<journal>', 'the journal file')
   .option('--json', 'print JSON')
   .action(async (path: string, options: { json?: boolean }) => {
-    const { exitCode, output } = await runReplay(path, options.json ?? false);
-    process.stdout.write(output);
-    process.exitCode = exitCode;
+    respond(await runReplay(path, options.json ?? false));
   });
 
 program
@@ -68,9 +75,79 @@ journalCommand
   .option('--limit <n>', 'how many commands to list (default 20)', (v) => Number.parseInt(v, 10))
   .option('--json', 'print JSON')
   .action(async (path: string, options: { from?: number; limit?: number; json?: boolean }) => {
-    const { exitCode, output } = await runJournalInspect(path, options);
-    process.stdout.write(output);
-    process.exitCode = exitCode;
+    respond(await runJournalInspect(path, options));
+  });
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+const integer = (value: string): number => Number.parseInt(value, 10);
+
+const audit = program
+  .command('audit')
+  .description('the public disclosure log of margin-rate and parameter changes (RFC 6962 Merkle log)');
+audit
+  .command('verify')
+  .description(
+    're-check a disclosure log: canonical form, hash chain, every signed tree head and its consistency, and recompute every rate from its logged inputs',
+  )
+  .argument('<log>', 'the disclosure log (JSON Lines)')
+  .option('--public-key <hex>', 'a trusted Ed25519 public key, 64 hex digits (repeatable)', collect, [])
+  .option('--json', 'print JSON')
+  .action((path: string, options: { publicKey: string[]; json?: boolean }) => {
+    respond(
+      runAuditVerify(path, {
+        publicKeyHex: options.publicKey,
+        recompute: recomputeRateEntry,
+        json: options.json ?? false,
+      }),
+    );
+  });
+audit
+  .command('prove')
+  .description('print an inclusion proof of an entry and/or a consistency proof between two tree sizes')
+  .argument('<log>', 'the disclosure log')
+  .option('--entry <seq>', 'the entry to prove included', integer)
+  .option('--old-size <n>', 'prove the tree of this many entries is a prefix of the current one', integer)
+  .option('--size <n>', 'the tree size to prove against (default: the whole log)', integer)
+  .option('--json', 'print JSON')
+  .action((path: string, options: { entry?: number; oldSize?: number; size?: number; json?: boolean }) => {
+    respond(runAuditProve(path, { ...options, json: options.json ?? false }));
+  });
+audit
+  .command('publish')
+  .description(
+    'replay a journal and append every margin-rate change and approved model the log does not hold yet, signed',
+  )
+  .argument('<journal>', 'the SQLite journal')
+  .argument('<log>', 'the disclosure log (created when missing)')
+  .requiredOption(
+    '--key-seed-file <file>',
+    'the log’s Ed25519 signing key: a file holding its 32-byte seed in hex',
+  )
+  .action(async (journal: string, log: string, options: { keySeedFile: string }) => {
+    respond(await runAuditPublish(journal, log, options.keySeedFile));
+  });
+
+program
+  .command('backtest-margin')
+  .description(
+    'backtest a margin-rate formula on real daily prices: exceedances, coverage, Kupiec test, procyclicality, chart',
+  )
+  .option('--data <csv>', 'daily OHLC CSV (default: the bundled Binance BTCUSDT history)')
+  .option('--formula <formula>', 'default, founding, profile (the profile’s own formula) or formula text')
+  .option('--param <name=value>', 'a parameter of the formula (repeatable)', collect, [])
+  .option('--input <name=value>', 'a constant input such as leverage=10 (repeatable)', collect, [])
+  .option('--profile <id>', 'jurisdiction profile: its statutory floor, cap and coverage claim apply')
+  .option('--confidence <q>', 'claimed coverage (default 0.99, or the profile’s)')
+  .option('--horizons <days>', 'comma-separated margin periods of risk in days (default 1,2)')
+  .option('--from <date>', 'first tested day, YYYY-MM-DD')
+  .option('--to <date>', 'last tested day, YYYY-MM-DD')
+  .option('--warmup <bars>', 'bars used only as history before the first tested day')
+  .option('--move <basis>', 'close (close-to-close, default) or extreme (worst intraday excursion)')
+  .option('--chart <file.svg>', 'write the chart (rate against the realised moves) as SVG')
+  .option('--json', 'print JSON')
+  .option('--series', 'with --json: every tested day')
+  .action((options: BacktestMarginCliOptions) => {
+    respond(runBacktestMargin(options));
   });
 
 try {

@@ -13,6 +13,7 @@ import {
   type PositionSideKey,
   walletOf,
 } from './state.js';
+import { checkStatutoryOpening, resolveProfile } from './statutory.js';
 
 type Of<T extends Command['type']> = Extract<Command, { type: T }>;
 
@@ -40,6 +41,7 @@ export function refreshNegativeFlag(state: EngineState, account: AccountState): 
   }
   if (negative === account.negativeBalance) return [];
   account.negativeBalance = negative;
+  if (negative && account.profile !== null) state.protectionPending.add(account);
   return [{ type: 'NegativeBalanceFlagged', accountId: account.id, flagged: negative }];
 }
 
@@ -49,8 +51,14 @@ export function createAccount(state: EngineState, c: Of<'createAccount'>): Engin
   if (state.accounts.has(id)) return reject('duplicate_account', `account ${id} already exists`);
   if (state.accounts.size >= MAX_ACCOUNTS)
     return reject('too_many_items', `at most ${MAX_ACCOUNTS} accounts`);
+  const profile =
+    c.profile === undefined && c.profileVersion === undefined
+      ? null
+      : resolveProfile(c.profile, c.profileVersion, c.clientCategory, c.timestampMs);
+  if (isRejection(profile)) return profile;
   state.accounts.set(id, {
     id,
+    profile,
     walletKey: LedgerAccounts.wallet(id),
     wallets: new Map(),
     isolatedMargins: new Map(),
@@ -62,7 +70,13 @@ export function createAccount(state: EngineState, c: Of<'createAccount'>): Engin
     partialCooldownUntilMs: 0,
     liquidatedInBlock: { block: 0, value: 0n },
   });
-  return [{ type: 'AccountCreated', accountId: id }];
+  return [
+    {
+      type: 'AccountCreated',
+      accountId: id,
+      profile: profile === null ? null : `${profile.id}@${profile.version}`,
+    },
+  ];
 }
 
 export function deposit(state: EngineState, c: Of<'deposit'>): EngineEvent[] | Rejection {
@@ -139,6 +153,8 @@ export function setLeverage(state: EngineState, c: Of<'setLeverage'>): EngineEve
   if (tier === undefined || leverage * tier.maxLeverage.den > tier.maxLeverage.num) {
     return reject('leverage_above_tier_max', `leverage ${leverage} exceeds the max of tier ${tierIndex + 1}`);
   }
+  const statutory = checkStatutoryOpening(account, instrument, leverage);
+  if (statutory !== null) return statutory;
   const settings = settingsOf(state, account, c.symbol);
   if (settings.marginMode === 'cross' && openLegs(account, c.symbol).length > 0) {
     // A trial on the stored settings (an open position always has them), undone before deciding.

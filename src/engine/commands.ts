@@ -50,7 +50,19 @@ export type Command = CommandHeader &
         readonly takerFeeRate?: string;
         readonly tiers?: readonly TierInput[];
       }
-    | { readonly type: 'createAccount'; readonly accountId: string }
+    | {
+        readonly type: 'createAccount';
+        readonly accountId: string;
+        /**
+         * The jurisdiction profile the account trades under (statutory margin: product permission, initial-margin
+         * floor and leverage cap at opening, close-out, negative-balance protection). Absent: none, venue rules only.
+         */
+        readonly profile?: string;
+        /** The profile's version; absent: the version in force at the command's time. */
+        readonly profileVersion?: number;
+        /** The client's category under the profile; absent: retail (professional under the professional profile). */
+        readonly clientCategory?: 'retail' | 'professional';
+      }
     | {
         readonly type: 'deposit';
         readonly accountId: string;
@@ -133,6 +145,29 @@ export type Command = CommandHeader &
       }
     | { readonly type: 'setStressRegime'; readonly active: boolean; readonly reason: string }
     | {
+        readonly type: 'registerGovernanceKey';
+        /** The key's id: the first 16 hex digits of SHA-256 of the raw public key. */
+        readonly keyId: string;
+        /** Raw Ed25519 public key, 64 hex digits. */
+        readonly publicKey: string;
+      }
+    | ({ readonly type: 'proposeMarginModel' } & MarginModelProposal & {
+          /** Ed25519 signature (hex) of the proposer's key over `proposalBytes(proposal)`. */
+          readonly signature: string;
+        })
+    | {
+        readonly type: 'approveProposal';
+        readonly proposalId: string;
+        readonly approverKeyId: string;
+        /** Ed25519 signature (hex) of the approver's key over `approvalBytes(proposal)`. */
+        readonly signature: string;
+      }
+    | {
+        /** Puts an approved proposal in force; accepted at or after its effective time, journaled like any command. */
+        readonly type: 'activateMarginModel';
+        readonly proposalId: string;
+      }
+    | {
         readonly type: 'fundingTick';
         readonly symbol: string;
         /**
@@ -143,6 +178,24 @@ export type Command = CommandHeader &
         readonly rate?: string;
       }
   );
+
+/** A margin-rate formula version and parameter set for one symbol, as proposed (and signed) by a governance key. */
+export interface MarginModelProposal {
+  readonly proposalId: string;
+  readonly symbol: string;
+  /** The formula, in the statutory formula language. */
+  readonly formula: { readonly id: string; readonly version: number; readonly source: string };
+  /** The published parameters (decimal strings) the formula reads besides its standard inputs. */
+  readonly parameters: { readonly version: number; readonly values: Readonly<Record<string, string>> };
+  /** When it takes effect (ms); must be after the proposal unless `emergency`. */
+  readonly effectiveAtMs: number;
+  readonly emergency?: boolean;
+  /** Required with `emergency`. */
+  readonly emergencyReason?: string;
+  /** Why the change is made (a short code, e.g. `volatility-regime`). */
+  readonly reasonCode: string;
+  readonly proposerKeyId: string;
+}
 
 export interface SourceQuote {
   readonly source: string;
@@ -248,7 +301,25 @@ export type RejectCode =
   | 'no_price_layer'
   | 'unknown_fund'
   | 'duplicate_fund'
-  | 'negative_balance';
+  | 'negative_balance'
+  | 'unknown_profile'
+  | 'product_prohibited'
+  | 'professional_only'
+  | 'leverage_above_statutory_cap'
+  | 'below_statutory_margin'
+  | 'leverage_above_margin_rate'
+  | 'unknown_key'
+  | 'duplicate_key'
+  | 'invalid_signature'
+  | 'invalid_formula'
+  | 'invalid_proposal'
+  | 'duplicate_proposal'
+  | 'unknown_proposal'
+  | 'self_approval'
+  | 'proposal_not_approved'
+  | 'effective_time_passed'
+  | 'not_yet_effective'
+  | 'activation_due';
 
 export interface Rejection {
   readonly code: RejectCode;

@@ -5,6 +5,7 @@ import {
   adjustIsolatedMargin,
   createAccount,
   deposit,
+  refreshNegativeFlag,
   setLeverage,
   setMarginMode,
   setPositionMode,
@@ -13,6 +14,14 @@ import {
 import type { Command, Rejection } from './commands.js';
 import type { EngineEvent } from './events.js';
 import { fill } from './fill.js';
+import {
+  activateMarginModel,
+  approveProposal,
+  dueProposal,
+  proposeMarginModel,
+  registerGovernanceKey,
+} from './governance.js';
+import { absorbNegativeBalances, closeOutRateOf, type AccountProfile } from './statutory.js';
 import { fundingTick } from './funding.js';
 import { buildInstrument, configureAsset, listInstrument, markPrice, setParameter } from './instruments.js';
 import { cancelOrder, placeOrder } from './orders.js';
@@ -31,7 +40,9 @@ import {
   type DepthLevel,
   type EngineState,
   holdersOf,
+  type ActiveMarginModel,
   type InstrumentSpec,
+  type ProposalState,
   type OrderState,
   type PositionState,
   type SymbolSettings,
@@ -60,6 +71,10 @@ const HANDLERS: Record<Command['type'], Handler> = {
   sourcePrices,
   bookSnapshot,
   fundingTick,
+  registerGovernanceKey,
+  proposeMarginModel,
+  approveProposal,
+  activateMarginModel,
   createInsuranceFund,
   fundInsurance,
   setStressRegime,
@@ -148,10 +163,36 @@ export class Engine {
     const handler = (HANDLERS as Partial<Record<string, Handler>>)[command.type];
     if (handler === undefined)
       return { ok: false, ...reject('invalid_command', `unknown command type ${String(command.type)}`) };
+    // An approved change is in force from its effective time: nothing runs at or after it until it is activated.
+    if (state.governance.approved.size > 0 && command.type !== 'activateMarginModel') {
+      const due = dueProposal(state, command.timestampMs);
+      if (due !== null)
+        return {
+          ok: false,
+          ...reject(
+            'activation_due',
+            `proposal ${due.proposal.proposalId} must be activated first (activateMarginModel)`,
+          ),
+        };
+    }
     const result = handler(state, command as never);
     if (isRejection(result)) return { ok: false, ...result };
     this.screen(command, result);
+    if (state.protectionPending.size > 0) this.protect(result);
     return { ok: true, events: result };
+  }
+
+  /** Negative-balance protection for the accounts this command left negative, in account-id order. */
+  private protect(events: EngineEvent[]): void {
+    const state = this.state;
+    const accounts = [...state.protectionPending].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    state.protectionPending.clear();
+    for (const account of accounts) {
+      absorbNegativeBalances(state, account, events);
+      events.push(...refreshNegativeFlag(state, account));
+      state.protectionPending.delete(account);
+      if (this.liquidating) this.screening.deriveAccount(state, account);
+    }
   }
 
   /**
@@ -261,11 +302,16 @@ export class Engine {
         i.depth === null ? null : { bids: depthLevels(i.depth.bids), asks: depthLevels(i.depth.asks) };
       built.longOpenInterest = BigInt(i.longOpenInterest);
       built.shortOpenInterest = BigInt(i.shortOpenInterest);
+      built.marginModel.active = i.marginModel.active;
+      built.marginModel.rate = i.marginModel.rate === null ? null : BigInt(i.marginModel.rate);
+      for (const [dayMs, high, low, close] of i.marginModel.history)
+        built.marginModel.history.push({ dayMs, high: BigInt(high), low: BigInt(low), close: BigInt(close) });
       state.instruments.set(i.symbol, built);
     }
     for (const a of c.accounts) {
       const account: AccountState = {
         id: a.id,
+        profile: a.profile,
         walletKey: LedgerAccounts.wallet(a.id),
         wallets: new Map(),
         isolatedMargins: new Map(),
@@ -301,6 +347,7 @@ export class Engine {
           entryValue: BigInt(p.entryValue),
           instrument,
           settings,
+          closeOutRate: closeOutRateOf(account, instrument),
         });
         instrument.holders.add(a.id);
       }
@@ -321,6 +368,11 @@ export class Engine {
     for (const id of c.fillIds) state.fillIds.add(id);
     for (const f of c.insuranceFunds) state.insuranceFunds.set(f.name, { name: f.name, asset: f.asset });
     Object.assign(state.stress, c.stress);
+    for (const [keyId, publicKey] of c.governance.keys) state.governance.keys.set(keyId, publicKey);
+    for (const p of c.governance.proposals) {
+      state.governance.proposals.set(p.proposal.proposalId, p);
+      if (p.status === 'approved') state.governance.approved.add(p);
+    }
     const engine = new Engine(state);
     if (engine.stateHash() !== parsed.stateHash)
       throw new Error('snapshot state does not match its recorded state hash');
@@ -342,9 +394,15 @@ interface CanonicalState {
     longOpenInterest: string;
     shortOpenInterest: string;
     depth: { bids: [string, string][]; asks: [string, string][] } | null;
+    marginModel: {
+      active: ActiveMarginModel | null;
+      rate: string | null;
+      history: [number, string, string, string][];
+    };
   }[];
   accounts: {
     id: string;
+    profile: AccountProfile | null;
     positionMode: 'oneWay' | 'hedge';
     negativeBalance: boolean;
     settings: { symbol: string; leverage: string; marginMode: 'cross' | 'isolated' }[];
@@ -365,4 +423,5 @@ interface CanonicalState {
   fillIds: string[];
   insuranceFunds: { name: string; asset: string }[];
   stress: { active: boolean; reason: string; sinceMs: number };
+  governance: { keys: [string, string][]; proposals: ProposalState[] };
 }

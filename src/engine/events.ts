@@ -5,7 +5,12 @@ export type EngineEvent =
   | { readonly type: 'AssetConfigured'; readonly asset: string; readonly scale: number }
   | { readonly type: 'InstrumentListed'; readonly symbol: string }
   | { readonly type: 'ParameterChanged'; readonly symbol: string; readonly fields: readonly string[] }
-  | { readonly type: 'AccountCreated'; readonly accountId: string }
+  | {
+      readonly type: 'AccountCreated';
+      readonly accountId: string;
+      /** `id@version` of the jurisdiction profile, or null. */
+      readonly profile: string | null;
+    }
   | Transfer
   | {
       readonly type: 'OrderPlaced';
@@ -158,4 +163,59 @@ export type EngineEvent =
       readonly symbol: string;
       /** accountId/positionSide → light 1 (least likely) … 5 (first in the queue), per side. */
       readonly lights: Readonly<Record<string, number>>;
+    }
+  | { readonly type: 'GovernanceKeyRegistered'; readonly keyId: string }
+  | {
+      readonly type: 'MarginModelProposed';
+      readonly proposalId: string;
+      readonly symbol: string;
+      readonly effectiveAtMs: number;
+      readonly emergency: boolean;
+      readonly proposerKeyId: string;
+    }
+  | { readonly type: 'ProposalApproved'; readonly proposalId: string; readonly approverKeyId: string }
+  | {
+      readonly type: 'MarginModelActivated';
+      readonly proposalId: string;
+      readonly symbol: string;
+      readonly formulaId: string;
+      readonly formulaVersion: number;
+      readonly parameterSetVersion: number;
+      readonly reasonCode: string;
+      readonly emergency: boolean;
+      readonly proposerKeyId: string;
+      readonly approverKeyId: string;
+    }
+  | {
+      /** A symbol's formula rate was computed: everything needed to recompute it is here (the disclosure log's entry). */
+      readonly type: 'MarginRateChanged';
+      readonly symbol: string;
+      readonly proposalId: string;
+      readonly formulaId: string;
+      readonly formulaVersion: number;
+      /** SHA-256 (hex) of the formula source. */
+      readonly formulaHash: string;
+      readonly source: string;
+      readonly parameterSetVersion: number;
+      readonly parameters: Readonly<Record<string, string>>;
+      /** 10^−rateScale; null: none yet. */
+      readonly oldRate: bigint | null;
+      readonly newRate: bigint | null;
+      readonly rateScale: number;
+      /** The standard inputs as decimal text, and the completed days' [close, high, low]. */
+      readonly inputs: Readonly<Record<string, string>>;
+      readonly history: readonly (readonly [string, string, string])[];
+      readonly clamps: readonly string[];
+      /** Why the formula gave no rate (the previous one stands), or null. */
+      readonly error: string | null;
+      readonly reason: 'model-activated' | 'daily';
+      readonly effectiveMs: number;
+    }
+  | {
+      /** Negative-balance protection: the venue (its bad-debt account) absorbed a protected account's deficit. */
+      readonly type: 'NegativeBalanceAbsorbed';
+      readonly accountId: string;
+      readonly asset: string;
+      readonly profile: string;
+      readonly amount: bigint;
     };

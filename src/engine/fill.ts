@@ -27,6 +27,8 @@ import {
 import { pow10 } from '../numbers/index.js';
 import { FINE_DIGITS } from './priceLayer.js';
 import { checkPricesAvailable } from './prices.js';
+import { checkMarginRate } from './marginModel.js';
+import { checkStatutoryOpening, closeOutRateOf } from './statutory.js';
 
 type Of<T extends Command['type']> = Extract<Command, { type: T }>;
 
@@ -176,6 +178,12 @@ function planSide(
   const afterSign = plan.afterSign;
   // Reducing is always allowed; a forced trade (liquidation, ADL) is the engine's own and skips the checks.
   if (openQty === 0n || afterSign === 0n || forced) return plan;
+  // Statutory permission and leverage cap (accounts under a profile), then the symbol's formula rate.
+  const statutory =
+    account.profile === null ? null : checkStatutoryOpening(account, instrument, settings.leverage);
+  if (statutory !== null) return statutory;
+  const rated = checkMarginRate(instrument, settings.leverage);
+  if (rated !== null) return rated;
 
   const mark = instrument.mark;
   if (mark === null) return reject('missing_mark', `${symbol} has no mark price yet`);
@@ -290,6 +298,7 @@ function applySide(
       entryValue: afterEntry,
       instrument,
       settings: plan.settings,
+      closeOutRate: account.profile === null ? 0n : closeOutRateOf(account, instrument),
     });
   }
   // Holding the symbol changes only when this leg opens or closes. One-way accounts hold the symbol exactly
@@ -363,6 +372,7 @@ function flagIfNegative(
     negative = isolatedOf(state, account, instrument, plan.positionSide).value < 0n;
   if (!negative) return;
   account.negativeBalance = true;
+  if (account.profile !== null) state.protectionPending.add(account);
   events.push({ type: 'NegativeBalanceFlagged', accountId: account.id, flagged: true });
 }
 

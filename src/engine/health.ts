@@ -39,13 +39,19 @@ export interface UnitHealth {
   readonly maintenanceRate: bigint;
 }
 
-/** Maintenance margin of an engine position at `mark`, money × rate units. */
+/**
+ * Maintenance margin of an engine position at `mark`, money × rate units: the tier table's, or the statutory
+ * close-out requirement of the account's profile (qty × mark × close-out rate) when that is larger.
+ */
 export function positionMaintenance(
   compiled: CompiledInstrument,
   position: PositionState,
   mark: bigint,
 ): bigint {
-  return maintenanceOf(compiled, position.qty, position.entryValue, mark);
+  const tiers = maintenanceOf(compiled, position.qty, position.entryValue, mark);
+  if (position.closeOutRate === 0n) return tiers;
+  const closeOut = position.qty * mark * position.closeOutRate;
+  return closeOut > tiers ? closeOut : tiers;
 }
 
 /** Unrealised PnL at `mark`, money units. */

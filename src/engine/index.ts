@@ -1,8 +1,11 @@
 export { Engine, type ApplyResult } from './engine.js';
+export { approvalBytes, proposalBytes } from './governance.js';
+export { DAY_MS } from './marginModel.js';
 export type {
   Command,
   CommandType,
   FillParty,
+  MarginModelProposal,
   RejectCode,
   Rejection,
   Side as TradeSide,

@@ -14,6 +14,7 @@ import {
   type InstrumentState,
   type OpeningLimits,
 } from './state.js';
+import { recordMark } from './marginModel.js';
 
 type Of<T extends Command['type']> = Extract<Command, { type: T }>;
 
@@ -142,6 +143,7 @@ export function buildInstrument(spec: InstrumentSpec, assetScale: number): Instr
     house: null,
     depth: null,
     liquidation,
+    marginModel: { active: null, rate: null, history: [] },
   };
 }
 
@@ -229,5 +231,7 @@ export function markPrice(state: EngineState, c: Of<'markPrice'>): EngineEvent[]
   const price = priceUnits(instrument, c.price, 'price');
   if (isRejection(price)) return price;
   instrument.mark = price;
-  return [{ type: 'MarkPriceUpdated', symbol: c.symbol, price }];
+  const events: EngineEvent[] = [{ type: 'MarkPriceUpdated', symbol: instrument.spec.symbol, price }];
+  recordMark(instrument, price, c.timestampMs, events);
+  return events;
 }

@@ -8,6 +8,8 @@ import { priceUnits } from './instruments.js';
 import { crossFigures } from './marginView.js';
 import { identifier, isRejection, reject, units } from './parse.js';
 import { MAX_ORDERS_PER_ACCOUNT, type EngineState, type PositionSideKey } from './state.js';
+import { checkMarginRate } from './marginModel.js';
+import { checkStatutoryOpening } from './statutory.js';
 
 type Of<T extends Command['type']> = Extract<Command, { type: T }>;
 
@@ -44,6 +46,12 @@ export function placeOrder(state: EngineState, c: Of<'placeOrder'>): EngineEvent
   if (trade.overClose || (reduceOnly && trade.openQty > 0n))
     return reject('reduce_only_violation', 'the order would open or flip a position');
   const settings = settingsOf(state, account, c.symbol);
+  if (trade.openQty > 0n) {
+    const refused =
+      checkStatutoryOpening(account, instrument, settings.leverage) ??
+      checkMarginRate(instrument, settings.leverage);
+    if (refused !== null) return refused;
+  }
   const reserved = divide(trade.openQty * price, settings.leverage, 'ceil');
   if (reserved > 0n && reserved > crossFigures(state, account, instrument.spec.asset).available) {
     return reject('insufficient_margin', `the order needs ${reserved} units of initial margin`);

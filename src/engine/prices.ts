@@ -32,6 +32,7 @@ import {
 } from './priceLayer.js';
 import { RATE_SCALE, type DepthLevel, type EngineState, type InstrumentState } from './state.js';
 import { assert, parseDecimal, toScaleExact, type InputError, type Result } from '../numbers/index.js';
+import { recordMark } from './marginModel.js';
 
 type Of<T extends Command['type']> = Extract<Command, { type: T }>;
 
@@ -198,7 +199,11 @@ function recomputeMark(instrument: InstrumentState, layer: PriceState, nowMs: nu
   const mark = kernelPrice(instrument, target);
   if (mark <= 0n) return [];
   instrument.mark = mark;
-  return [{ type: 'MarkPriceUpdated', symbol: instrument.spec.symbol, price: mark, clamped }];
+  const events: EngineEvent[] = [
+    { type: 'MarkPriceUpdated', symbol: instrument.spec.symbol, price: mark, clamped },
+  ];
+  recordMark(instrument, mark, nowMs, events);
+  return events;
 }
 
 /** Source quotes in: the index is recomputed from the live sources, then the mark. */

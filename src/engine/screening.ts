@@ -314,16 +314,20 @@ function upBound(
   const compiled = instrument.compiled;
   let slope = (short - long) * RATE_ONE;
   let boundary: { num: bigint; den: bigint } | null = null;
-  if (compiled.markBasis) {
-    for (const p of positions) {
-      if (p.symbol !== instrument.spec.symbol) continue;
+  for (const p of positions) {
+    if (p.symbol !== instrument.spec.symbol) continue;
+    // Maintenance is max(tiers, statutory close-out); the larger slope bounds the rise of either.
+    let legSlope = p.closeOutRate;
+    if (compiled.markBasis) {
       const k = tierIndex(compiled.floors, p.qty * mark);
-      slope += p.qty * (compiled.mmr[k] ?? 0n);
+      const mmr = compiled.mmr[k] ?? 0n;
+      if (mmr > legSlope) legSlope = mmr;
       const next = compiled.floors[k + 1];
       // The leg enters the next tier at mark next / qty.
       if (next !== undefined && (boundary === null || next * boundary.den < boundary.num * p.qty))
         boundary = { num: next, den: p.qty };
     }
+    slope += p.qty * legSlope;
   }
   let bound: { num: bigint; den: bigint } | null =
     slope > 0n ? { num: mark * slope + share, den: slope } : null;

@@ -2,9 +2,17 @@ import { createHash } from 'node:crypto';
 import { Ledger, LedgerAccounts, type Balance } from '../ledger/index.js';
 import { assert } from '../numbers/index.js';
 import type { CompiledInstrument } from '../margin/index.js';
-import type { LiquidationSpecInput, PositionMode, PriceSpecInput, Side, TierInput } from './commands.js';
+import type {
+  LiquidationSpecInput,
+  MarginModelProposal,
+  PositionMode,
+  PriceSpecInput,
+  Side,
+  TierInput,
+} from './commands.js';
 import { IdSet } from './idSet.js';
 import type { LiquidationConfig } from './liquidationConfig.js';
+import type { AccountProfile } from './statutory.js';
 import type { PriceState } from './priceLayer.js';
 
 /** Fraction digits of every rate the engine stores (fees, funding, mmr): 1e-8, as venues publish them. */
@@ -94,7 +102,40 @@ export interface InstrumentState {
   depth: BookDepth | null;
   /** The loss waterfall's rules (derived from the spec), or null: the engine never liquidates this symbol. */
   readonly liquidation: LiquidationConfig | null;
+  /** The margin-rate model in force (governance), its latest rate, and the daily mark history it reads. */
+  readonly marginModel: InstrumentMarginModel;
 }
+
+/** One UTC day of an instrument's marks (kernel price units): the history the margin-rate formulas read. */
+export interface DailyBar {
+  /** Start of the UTC day, ms. */
+  readonly dayMs: number;
+  high: bigint;
+  low: bigint;
+  close: bigint;
+}
+
+/** A formula version and parameter set in force for a symbol, put there by an activated proposal. */
+export interface ActiveMarginModel {
+  readonly proposalId: string;
+  readonly formulaId: string;
+  readonly formulaVersion: number;
+  readonly source: string;
+  readonly parameterSetVersion: number;
+  /** Decimal strings, as proposed. */
+  readonly parameters: Readonly<Record<string, string>>;
+}
+
+export interface InstrumentMarginModel {
+  active: ActiveMarginModel | null;
+  /** The formula's latest rate (10^−RATE_SCALE, rounded up); null before a model is active. Caps leverage at opening. */
+  rate: bigint | null;
+  /** Completed and current days of marks, oldest first, at most MAX_HISTORY_DAYS. */
+  readonly history: DailyBar[];
+}
+
+/** Days of mark history kept per instrument (the formula language reads at most 1,000 bars). */
+export const MAX_HISTORY_DAYS = 1001;
 
 export interface PositionState {
   readonly symbol: string;
@@ -112,6 +153,12 @@ export interface PositionState {
    * holds, which leverage and margin-mode changes mutate in place, so this reference always reads the current ones.
    */
   readonly settings: SymbolSettings;
+  /**
+   * The statutory close-out requirement of the account's profile for this symbol (derived, not hashed): equity
+   * below closeOutFraction × statutory initial margin closes out, i.e. a maintenance floor of qty × mark × this
+   * rate (10^−RATE_SCALE, rounded up); 0n without a profile.
+   */
+  readonly closeOutRate: bigint;
 }
 
 export interface OrderState {
@@ -152,6 +199,8 @@ export interface AccountState {
    * liquidation of any of its positions (0: none).
    */
   partialCooldownUntilMs: number;
+  /** The jurisdiction profile the account trades under, pinned to a version; null: venue rules only. */
+  readonly profile: AccountProfile | null;
   /**
    * dYdX block limits: the notional (money units) liquidated from this account in the command with sequence
    * number `block`. Transient, neither hashed nor snapshotted: the next command starts a new block.
@@ -170,6 +219,31 @@ export interface EngineState {
   readonly fillIds: IdSet;
   readonly insuranceFunds: Map<string, InsuranceFundState>;
   readonly stress: StressRegime;
+  readonly governance: GovernanceState;
+  /**
+   * Accounts under negative-balance protection flagged negative during the current command (derived, transient):
+   * the engine absorbs their deficits before the command ends.
+   */
+  readonly protectionPending: Set<AccountState>;
+}
+
+/** A proposal as the engine holds it: the signed fields, when it was made, and where it stands. */
+export interface ProposalState {
+  readonly proposal: MarginModelProposal;
+  readonly proposedAtMs: number;
+  status: 'proposed' | 'approved' | 'active';
+  approverKeyId: string | null;
+  approvedAtMs: number | null;
+  /** The approver's Ed25519 signature (hex) over `approvalBytes(proposal)`, published with every rate it sets. */
+  approvalSignature: string | null;
+}
+
+export interface GovernanceState {
+  /** keyId → raw Ed25519 public key (hex). */
+  readonly keys: Map<string, string>;
+  readonly proposals: Map<string, ProposalState>;
+  /** The approved proposals not yet active (derived: the only ones the per-command due check reads). */
+  readonly approved: Set<ProposalState>;
 }
 
 export function emptyState(): EngineState {
@@ -183,6 +257,8 @@ export function emptyState(): EngineState {
     fillIds: new IdSet(),
     insuranceFunds: new Map(),
     stress: { active: false, reason: '', sinceMs: 0 },
+    governance: { keys: new Map(), proposals: new Map(), approved: new Set() },
+    protectionPending: new Set(),
   };
 }
 
@@ -261,6 +337,7 @@ const byKey = <T>(map: ReadonlyMap<string, T>): [string, T][] =>
 export function canonicalState(state: EngineState): string {
   const accounts = byKey(state.accounts).map(([id, a]) => ({
     id,
+    profile: a.profile,
     positionMode: a.positionMode,
     negativeBalance: a.negativeBalance,
     settings: byKey(a.settings).map(([symbol, s]) => ({
@@ -294,6 +371,16 @@ export function canonicalState(state: EngineState): string {
     longOpenInterest: i.longOpenInterest.toString(),
     shortOpenInterest: i.shortOpenInterest.toString(),
     depth: i.depth === null ? null : { bids: levelsText(i.depth.bids), asks: levelsText(i.depth.asks) },
+    marginModel: {
+      active: i.marginModel.active,
+      rate: text(i.marginModel.rate),
+      history: i.marginModel.history.map((b) => [
+        b.dayMs,
+        b.high.toString(),
+        b.low.toString(),
+        b.close.toString(),
+      ]),
+    },
   }));
   return JSON.stringify({
     assets: byKey(state.assets).map(([asset, a]) => ({ asset, scale: a.scale })),
@@ -303,6 +390,10 @@ export function canonicalState(state: EngineState): string {
     fillIds: [...state.fillIds.values()].sort(),
     insuranceFunds: byKey(state.insuranceFunds).map(([name, f]) => ({ name, asset: f.asset })),
     stress: state.stress,
+    governance: {
+      keys: byKey(state.governance.keys),
+      proposals: byKey(state.governance.proposals).map(([, p]) => p),
+    },
   });
 }
 
