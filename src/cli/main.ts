@@ -4,6 +4,7 @@ import { runBacktestMargin, type BacktestMarginCliOptions } from './backtestMarg
 import { runAuditProve, runAuditVerify } from './audit.js';
 import { recomputeRateEntry, runAuditPublish } from './auditPublish.js';
 import { runCalc } from './calc.js';
+import { runCompliance, type ComplianceOptions } from './compliance.js';
 import { runDemo } from './demo.js';
 import { runJournalInspect } from './journalInspect.js';
 import { runReplay } from './replay.js';
@@ -148,6 +149,18 @@ program
   .option('--series', 'with --json: every tested day')
   .action((options: BacktestMarginCliOptions) => {
     respond(runBacktestMargin(options));
+  });
+
+program
+  .command('compliance')
+  .description(
+    'run the compliance checks: every profile (check 1), a formula and every profile formula for monotonicity (7), coverage claims by backtest (8)',
+  )
+  .option('--formula <formula>', 'default (the default), founding, or formula text')
+  .option('--param <name=value>', 'a parameter of a formula given as text (repeatable)', collect, [])
+  .option('--json', 'print JSON')
+  .action((options: ComplianceOptions) => {
+    respond(runCompliance(options));
   });
 
 try {

@@ -345,7 +345,12 @@ test('check 6: step change limited to the profile step, floor still wins', () =>
 // ── check 8 ──────────────────────────────────────────────────────────────────────────────────────────
 
 test('check 8: coverage claims need a passing backtest and an anti-procyclicality option', () => {
+  const claim = { confidence: '0.99', mporDays: 1, lookbackDays: 365 } as const;
+  const claiming = variant('in-sebi', (p) => {
+    p.coverage = claim;
+  });
   const withApc = variant('in-sebi', (p) => {
+    p.coverage = claim;
     p.antiProcyclicality = 'buffer25';
   });
   const good: CoverageBacktest = {
@@ -356,7 +361,8 @@ test('check 8: coverage claims need a passing backtest and an anti-procyclicalit
     kupiecPValue: '1',
   };
   assert.deepEqual(checkCoverage(withApc, [good]), []);
-  assert.deepEqual(codes(checkCoverage(profile('in-sebi'), [good])), ['no_anti_procyclicality']);
+  assert.deepEqual(codes(checkCoverage(profile('in-sebi'), [good])), [], 'no claim, nothing to check');
+  assert.deepEqual(codes(checkCoverage(claiming, [good])), ['no_anti_procyclicality']);
   assert.deepEqual(codes(checkCoverage(withApc, [])), ['coverage_not_backtested']);
   assert.deepEqual(codes(checkCoverage(withApc, [{ ...good, mporDays: 5 }])), ['coverage_not_backtested']);
   assert.deepEqual(codes(checkCoverage(withApc, [{ ...good, confidence: '0.990' }])), [], 'equal as numbers');
@@ -367,7 +373,14 @@ test('check 8: coverage claims need a passing backtest and an anti-procyclicalit
   assert.deepEqual(codes(checkCoverage(withApc, [{ ...good, exceedances: 6, kupiecPValue: '0.66' }])), [
     'exceedance_rate_above_target',
   ]);
-  assert.deepEqual(codes(checkCoverage(withApc, [{ ...good, kupiecPValue: '4.9e-2' }])), ['kupiec_rejected']);
+  assert.deepEqual(codes(checkCoverage(withApc, [{ ...good, exceedances: 8, kupiecPValue: '4.9e-2' }])), [
+    'exceedance_rate_above_target',
+    'kupiec_rejected',
+  ]);
+  // Rejected for too few exceedances: more conservative than claimed, a warning rather than an error.
+  const conservative = checkCoverage(withApc, [{ ...good, exceedances: 0, kupiecPValue: '4.9e-2' }]);
+  assert.deepEqual(codes(conservative), ['kupiec_rejected_conservative']);
+  assert.equal(conservative[0]?.severity, 'warning');
   assert.deepEqual(
     codes(checkCoverage(withApc, [{ ...good, kupiecPValue: '5e-2' }])),
     [],

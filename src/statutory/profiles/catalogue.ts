@@ -394,9 +394,10 @@ const profiles: JurisdictionProfile[] = [
     floor: '0.09',
     cap: '1',
     maxStepChange: null,
-    // SEBI's circular names no anti-procyclicality tool; check 8 reports that against the coverage claim.
+    // SEBI's circular names no anti-procyclicality tool and the profile claims no backtested coverage (a claim
+    // would need one: check 8); 6σ is far beyond a 99 % one-day quantile, as `bulwark backtest-margin` shows.
     antiProcyclicality: null,
-    coverage: { confidence: '0.99', mporDays: 1, lookbackDays: 365 },
+    coverage: null,
     symbolMap: DEFAULT_SYMBOL_MAP,
   },
   {

@@ -18,7 +18,7 @@ export {
 } from './types.js';
 export { PROFILES } from './catalogue.js';
 export { profileById, profileVersions, isEffectiveAt } from './lookup.js';
-export { DEFAULT_SYMBOL_MAP, MAX_SYMBOL_LENGTH, classifySymbol, normaliseSymbol } from './symbols.js';
+export { DEFAULT_SYMBOL_MAP, classifySymbol, normaliseSymbol } from './symbols.js';
 export { assetClassOf, mostConservativeClass } from './assetClass.js';
 export {
   statutoryInitialRate,

@@ -1,7 +1,6 @@
+// Symbols longer than the market model accepts are classified as unknown (bounds the work).
+import { MAX_SYMBOL_LENGTH } from '../../market/index.js';
 import type { AffixRule, AssetClass, SymbolMap } from './types.js';
-
-/** Longest symbol classified by its name; longer text is treated as unknown (bounds the work). */
-export const MAX_SYMBOL_LENGTH = 64;
 
 const CURRENCY_CODE_LENGTH = 3;
 
