@@ -48,6 +48,7 @@ import {
   type Population,
 } from './population.js';
 import { measure, type Measurement, type Pass, type TimingOptions } from './timing.js';
+import { benchSimulator, formatSimulatorSection } from './simulator.js';
 
 const SEED = 0x0b17_2024;
 const POPULATION = 20_000;
@@ -672,11 +673,18 @@ async function liquidationSection(): Promise<number> {
   return result.failures.length > 0 ? 1 : 0;
 }
 
+/** Section 7; non-zero when the run broke an invariant. */
+function simulatorSection(): number {
+  const result = benchSimulator();
+  for (const line of formatSimulatorSection(result)) console.log(line);
+  return result.violations > 0 ? 1 : 0;
+}
+
 /**
  * `npm run bench -- engine prices`: only the named sections (margin = 1–2, engine = 3, prices = 4–5,
- * liquidation = 6); all by default.
+ * liquidation = 6, simulator = 7); all by default.
  */
-const SECTIONS = ['margin', 'engine', 'prices', 'liquidation'] as const;
+const SECTIONS = ['margin', 'engine', 'prices', 'liquidation', 'simulator'] as const;
 const asked = process.argv.slice(2);
 for (const name of asked) {
   if (!(SECTIONS as readonly string[]).includes(name))
@@ -692,5 +700,7 @@ const marginCode = runs('margin') ? main() : 0;
 const engineCode = runs('engine') ? await engineSection() : 0;
 const priceCode = runs('prices') ? priceSection() : 0;
 const liquidationCode = runs('liquidation') ? await liquidationSection() : 0;
+const simulatorCode = runs('simulator') ? simulatorSection() : 0;
 console.log(`total ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)} s`);
-process.exitCode = [marginCode, engineCode, priceCode, liquidationCode].find((code) => code !== 0) ?? 0;
+process.exitCode =
+  [marginCode, engineCode, priceCode, liquidationCode, simulatorCode].find((code) => code !== 0) ?? 0;

@@ -5,6 +5,9 @@ import { runAuditProve, runAuditVerify } from './audit.js';
 import { recomputeRateEntry, runAuditPublish } from './auditPublish.js';
 import { runCalc } from './calc.js';
 import { runCompliance, type ComplianceOptions } from './compliance.js';
+import { runSimulate, type SimulateCliOptions } from './simulate.js';
+import { CRASH_WINDOW_IDS } from '../simulator/crashWindows.js';
+import { RULEBOOKS } from '../simulator/replay.js';
 import { runDemo } from './demo.js';
 import { runJournalInspect } from './journalInspect.js';
 import { runReplay } from './replay.js';
@@ -161,6 +164,26 @@ program
   .option('--json', 'print JSON')
   .action((options: ComplianceOptions) => {
     respond(runCompliance(options));
+  });
+
+program
+  .command('simulate')
+  .description(
+    'replay a real crash window through the engine on a seeded population, under one rulebook or all (--compare); writes HTML and JSON reports',
+  )
+  .option('--scenario <day>', `one of ${CRASH_WINDOW_IDS.join(', ')} (default 2020-03-12)`)
+  .option('--rulebook <id>', `one of ${RULEBOOKS.join(', ')} (default binance)`)
+  .option('--compare', 'run every rulebook on the same population and day')
+  .option('--accounts <n>', 'accounts in the population (default 100000)')
+  .option('--seed <n>', 'population seed (default 1)')
+  .option('--ticks <n>', 'ticks per 1-minute candle (default 6)')
+  .option('--out <dir>', 'where the reports go (default reports/)')
+  .option('--no-policy', 'leave out the investor-policy cohorts')
+  .option('--json', 'print the JSON report instead of the summary')
+  .action((options: SimulateCliOptions) => {
+    respond(
+      runSimulate(options, { stderr: (text) => process.stderr.write(text), isTTY: process.stderr.isTTY }),
+    );
   });
 
 try {
