@@ -177,6 +177,10 @@ program
   .option('--accounts <n>', 'accounts in the population (default 100000)')
   .option('--seed <n>', 'population seed (default 1)')
   .option('--ticks <n>', 'ticks per 1-minute candle (default 6)')
+  .option(
+    '--depth-scale <x>',
+    'book depth a side within 10 % of mid, in median minute volumes (default 11; thinner books bring the fund and ADL in)',
+  )
   .option('--out <dir>', 'where the reports go (default reports/)')
   .option('--no-policy', 'leave out the investor-policy cohorts')
   .option('--json', 'print the JSON report instead of the summary')

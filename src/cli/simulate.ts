@@ -17,6 +17,7 @@ export interface SimulateCliOptions {
   readonly accounts?: string;
   readonly seed?: string;
   readonly ticks?: string;
+  readonly depthScale?: string;
   readonly out?: string;
   readonly json?: boolean;
   readonly policy?: boolean;
@@ -58,6 +59,7 @@ export function runSimulate(
       accounts,
       seed,
       ticksPerMinute,
+      ...(options.depthScale === undefined ? {} : { depthScale: options.depthScale }),
       policy: options.policy !== false,
       progress: (_run, runs, _done, minutes) => {
         progress ??= createProgress({

@@ -369,6 +369,8 @@ export interface SimulateOptions {
   readonly ticksPerMinute?: number;
   /** Price levels a side of the minute's book. */
   readonly bookLevels?: number;
+  /** Depth of a book side within 10 % of mid, in the window's median minute volumes (decimal text). */
+  readonly depthScale?: string;
   /** The insurance fund at the start, as a fraction of the population's open notional (decimal text). */
   readonly insuranceFundShare?: string;
   readonly policy?: boolean;
@@ -425,8 +427,9 @@ export function replayInputs(options: SimulateOptions): {
       mid: kline.open.format('halfEven', 1, 1),
       minuteVolumeQty: window.medianMinuteVolumeQty,
       levels: options.bookLevels ?? SIMULATE_DEFAULTS.bookLevels,
+      scale: options.depthScale ?? DEFAULT_DEPTH_SCALE,
     });
-    assert(book.ok, `a book around ${kline.open.format('halfEven', 1, 1)}`);
+    if (!book.ok) throw new SimulationError(`--depth-scale: ${book.error.message}`);
     return {
       openTimeMs: kline.openTimeMs,
       ticks: ticks.value.map((t) => [t.timeMs, t.price] as const),
@@ -463,7 +466,7 @@ export function replayInputs(options: SimulateOptions): {
       seed: options.seed,
       ticksPerMinute,
       bookLevels: options.bookLevels ?? SIMULATE_DEFAULTS.bookLevels,
-      depthScale: DEFAULT_DEPTH_SCALE,
+      depthScale: options.depthScale ?? DEFAULT_DEPTH_SCALE,
       insuranceFundShare: options.insuranceFundShare ?? SIMULATE_DEFAULTS.insuranceFundShare,
       walletMedianUsdt: population.params.wallet.medianUsdt,
       longShare: population.params.longShare,

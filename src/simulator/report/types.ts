@@ -52,7 +52,11 @@ export interface RulebookRun {
     readonly liquidatedNotional: string;
     readonly adlEvents: number;
     readonly adlNotional: string;
-    /** Unrealised profit ADL took from counterparties, and the shortfall it covered. */
+    /**
+     * What ADL took from counterparties (the distance from its fill price to the mark, times the qty) and the
+     * shortfall of the positions it closed (bankruptcy price to the mark): where ADL fills at the mark (Hyperliquid)
+     * it takes nothing and the shortfall falls on the fund or the venue.
+     */
     readonly adlProfitTaken: string;
     readonly shortfallCovered: string;
     readonly insuranceFundStart: string;
