@@ -181,6 +181,7 @@ program
     '--depth-scale <x>',
     'book depth a side within 10 % of mid, in median minute volumes (default 11; thinner books bring the fund and ADL in)',
   )
+  .option('--impact', 'price-impact feedback: liquidation orders move the following ticks (cascades)')
   .option('--out <dir>', 'where the reports go (default reports/)')
   .option('--no-policy', 'leave out the investor-policy cohorts')
   .option('--json', 'print the JSON report instead of the summary')

@@ -18,6 +18,7 @@ export interface SimulateCliOptions {
   readonly seed?: string;
   readonly ticks?: string;
   readonly depthScale?: string;
+  readonly impact?: boolean;
   readonly out?: string;
   readonly json?: boolean;
   readonly policy?: boolean;
@@ -60,6 +61,7 @@ export function runSimulate(
       seed,
       ticksPerMinute,
       ...(options.depthScale === undefined ? {} : { depthScale: options.depthScale }),
+      impact: options.impact === true,
       policy: options.policy !== false,
       progress: (_run, runs, _done, minutes) => {
         progress ??= createProgress({

@@ -3,11 +3,11 @@ import { isRulebookId, loadBinanceBracketsByDate, RULEBOOK_IDS, type RulebookId 
 
 /** Every rulebook the engine emulates (`--compare` runs them all). */
 export const RULEBOOKS: readonly RulebookId[] = RULEBOOK_IDS;
-import { assert, formatUnits } from '../numbers/index.js';
+import { assert, formatUnits, shortDecimalToScale } from '../numbers/index.js';
 import { readFileSync } from 'node:fs';
 import { parseOhlcCsv } from '../statutory/backtest/index.js';
 import { loadCrashWindow } from './crashWindows.js';
-import { DEFAULT_DEPTH_SCALE, depthBook, loadBtcDepthProfile } from './depthModel.js';
+import { DEFAULT_DEPTH_SCALE, depthBook, impactAfterFill, loadBtcDepthProfile } from './depthModel.js';
 import {
   comparePolicy,
   dailyVolatility,
@@ -239,6 +239,11 @@ export interface ReplayInputs {
 
 export interface ReplayOptions {
   readonly rulebook: RulebookId;
+  /**
+   * Price-impact feedback (cascades): liquidation orders that take the book's liquidity move the following ticks by
+   * the distance into the book they reached, decaying by half each minute. Off: the ticks are the real candles'.
+   */
+  readonly impact?: boolean;
   readonly adlPolicy?: string;
   /** Full invariant check every this many minutes (and at the end); the cheap ones run after every command. */
   readonly invariantEveryMinutes?: number;
@@ -246,6 +251,54 @@ export interface ReplayOptions {
 }
 
 const SOURCE = 'binance-perp';
+/** Share of the price impact left after a minute (the book refills). */
+const IMPACT_DECAY = 0.5;
+
+/** The liquidity account's signed position (qty units): it grows when liquidated longs sell into the bids. */
+function liquidityPosition(venue: SimulatedVenue): bigint {
+  const p = venue.engine.view.accounts.get(LIQUIDITY_ACCOUNT)?.positions.get(`${SYMBOL}/BOTH`);
+  return p === undefined ? 0n : p.sign * p.qty;
+}
+
+/** A price on the tick (0.1), as text. */
+function tickPrice(price: number): string {
+  return (Math.round(price * 10) / 10).toFixed(1);
+}
+
+/** How far (a fraction of mid) taking `taken` qty units (+: the book bought, so bids were hit) moves the book. */
+function impactFraction(book: ReplayInputs['minutes'][number]['book'], taken: bigint): number {
+  const side = taken > 0n ? 'bids' : 'asks';
+  const qty = formatUnits(taken > 0n ? taken : -taken, QTY_SCALE);
+  const moved = impactAfterFill({ bids: [...book.bids], asks: [...book.asks] }, side, qty);
+  const best = book[side][0]?.[0];
+  if (!moved.ok || moved.value.price === null || best === undefined) return 0;
+  return Number(moved.value.price) / Number(best) - 1;
+}
+
+/** A book quantity in lots (the depth model writes them at the lot). */
+function lots(qty: string): bigint {
+  const units = shortDecimalToScale(qty, QTY_SCALE);
+  assert(units !== undefined, `book qty ${qty} is on the lot`);
+  return units;
+}
+
+/** The book with every price scaled by `factor` (levels that meet on one tick merged), best first. */
+function shiftBook(
+  book: ReplayInputs['minutes'][number]['book'],
+  factor: number,
+): ReplayInputs['minutes'][number]['book'] {
+  const side = (levels: readonly (readonly [string, string])[]): [string, string][] => {
+    const out: [string, string][] = [];
+    for (const [price, qty] of levels) {
+      const shifted = tickPrice(Number(price) * factor);
+      const last = out[out.length - 1];
+      if (last?.[0] === shifted) last[1] = formatUnits(lots(last[1]) + lots(qty), QTY_SCALE);
+      else out.push([shifted, qty]);
+    }
+    return out;
+  };
+  return { bids: side(book.bids), asks: side(book.asks) };
+}
 
 /** Replays the window under one rulebook: the run's series and totals, the venue after it, who was liquidated. */
 export function replayWindow(
@@ -318,13 +371,21 @@ export function replayWindow(
   const metrics = new RunMetrics();
 
   const every = options.invariantEveryMinutes ?? 60;
+  let carried = 0;
   let fundingIndex = 0;
   for (const [m, minute] of inputs.minutes.entries()) {
+    // Price impact: last minutes' liquidation flow moved the market; it decays by half a minute.
+    carried *= IMPACT_DECAY;
+    const book = options.impact === true ? shiftBook(minute.book, 1 + carried) : minute.book;
     venue.apply(
-      { type: 'bookSnapshot', symbol: SYMBOL, bids: minute.book.bids, asks: minute.book.asks },
+      { type: 'bookSnapshot', symbol: SYMBOL, bids: book.bids, asks: book.asks },
       minute.openTimeMs,
     );
-    for (const [timeMs, price] of minute.ticks) {
+    const bookBefore = options.impact === true ? liquidityPosition(venue) : 0n;
+    let intraMinute = 0;
+    for (const [timeMs, realPrice] of minute.ticks) {
+      const price =
+        options.impact === true ? tickPrice(Number(realPrice) * (1 + carried + intraMinute)) : realPrice;
       while (
         fundingIndex < inputs.funding.length &&
         (inputs.funding[fundingIndex]?.[0] ?? Infinity) <= timeMs
@@ -339,7 +400,13 @@ export function replayWindow(
       }
       const events = quote(price, timeMs);
       if (events !== null) metrics.observe(events, instrument().mark);
+      if (options.impact === true) {
+        // What the liquidation orders took from this minute's book so far moves the following ticks.
+        const taken = liquidityPosition(venue) - bookBefore;
+        intraMinute = taken === 0n ? 0 : impactFraction(book, taken);
+      }
     }
+    carried += intraMinute;
     const view = instrument();
     metrics.series.push({
       timeMs: minute.openTimeMs,
@@ -371,6 +438,8 @@ export interface SimulateOptions {
   readonly bookLevels?: number;
   /** Depth of a book side within 10 % of mid, in the window's median minute volumes (decimal text). */
   readonly depthScale?: string;
+  /** Price-impact feedback (ReplayOptions.impact). */
+  readonly impact?: boolean;
   /** The insurance fund at the start, as a fraction of the population's open notional (decimal text). */
   readonly insuranceFundShare?: string;
   readonly policy?: boolean;
@@ -467,6 +536,7 @@ export function replayInputs(options: SimulateOptions): {
       ticksPerMinute,
       bookLevels: options.bookLevels ?? SIMULATE_DEFAULTS.bookLevels,
       depthScale: options.depthScale ?? DEFAULT_DEPTH_SCALE,
+      priceImpact: options.impact === true ? 'on (half-life one minute)' : 'off',
       insuranceFundShare: options.insuranceFundShare ?? SIMULATE_DEFAULTS.insuranceFundShare,
       walletMedianUsdt: population.params.wallet.medianUsdt,
       longShare: population.params.longShare,
@@ -504,6 +574,7 @@ export function simulate(options: SimulateOptions): SimulationReport {
   for (const [r, rulebook] of options.rulebooks.entries()) {
     const { run, venue, liquidated } = replayWindow(built.inputs, {
       rulebook,
+      impact: options.impact === true,
       progress: (done, total) => options.progress?.(r, options.rulebooks.length, done, total),
     });
     runs.push(run);

@@ -63,6 +63,25 @@ test('2020-03-12: the liquidations fall in the two legs where the real market fe
   assert.ok(report.policy !== null);
 });
 
+test('price-impact feedback: liquidation orders push the following ticks down, deterministically', () => {
+  const options = {
+    ...SMALL,
+    accounts: 600,
+    scenario: '2020-03-12',
+    rulebooks: ['binance'] as const,
+    depthScale: '0.05',
+  };
+  const plain = simulate(options);
+  const impacted = simulate({ ...options, impact: true });
+  assert.equal(reportJson(simulate({ ...options, impact: true })), reportJson(impacted));
+  const marks = (r: typeof plain): number[] => (r.runs[0]?.series ?? []).map((p) => Number(p.mark));
+  const lowest = (r: typeof plain): number => Math.min(...marks(r));
+  // The cascade deepens the low; the invariants still hold after every command.
+  assert.ok(lowest(impacted) < lowest(plain), `${lowest(impacted)} vs ${lowest(plain)}`);
+  assert.equal(impacted.runs[0]?.invariants.violations, 0);
+  assert.equal(impacted.population.priceImpact, 'on (half-life one minute)');
+});
+
 test('bulwark simulate: bad options are exit 2 and name the option', () => {
   const io = { stderr: (): void => undefined, isTTY: false };
   for (const [options, option] of [
