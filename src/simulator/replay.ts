@@ -440,6 +440,8 @@ export interface SimulateOptions {
   readonly depthScale?: string;
   /** Price-impact feedback (ReplayOptions.impact). */
   readonly impact?: boolean;
+  /** Full invariant check every this many minutes (default 60; 1 in the tests: after every minute). */
+  readonly invariantEveryMinutes?: number;
   /** The insurance fund at the start, as a fraction of the population's open notional (decimal text). */
   readonly insuranceFundShare?: string;
   readonly policy?: boolean;
@@ -575,6 +577,9 @@ export function simulate(options: SimulateOptions): SimulationReport {
     const { run, venue, liquidated } = replayWindow(built.inputs, {
       rulebook,
       impact: options.impact === true,
+      ...(options.invariantEveryMinutes === undefined
+        ? {}
+        : { invariantEveryMinutes: options.invariantEveryMinutes }),
       progress: (done, total) => options.progress?.(r, options.rulebooks.length, done, total),
     });
     runs.push(run);
