@@ -10,6 +10,7 @@ import {
   type Result,
 } from '../numbers/index.js';
 import type { Command } from '../engine/index.js';
+import type { MarginMode, Side as PositionSide } from '../margin/index.js';
 import { mulberry32, type Rng } from './prng.js';
 
 /**
@@ -172,8 +173,8 @@ export const DEFAULT_POPULATION_PARAMS: PopulationParams = {
   tiers: BINANCE_BTCUSDT_TIERS_2022_02_12,
 };
 
-export type PositionSide = 'long' | 'short';
-export type MarginMode = 'cross' | 'isolated';
+/** The margin model's own names for a position's direction and margin mode. */
+export type { Side as PositionSide, MarginMode } from '../margin/index.js';
 
 /** One trader: a deposit and one position opened at `openedAtMs`. Decimal text at the scales above. */
 export interface PopulationAccount {
