@@ -61,6 +61,7 @@ export function createAccount(state: EngineState, c: Of<'createAccount'>): Engin
     profile,
     walletKey: LedgerAccounts.wallet(id),
     wallets: new Map(),
+    lastWallet: null,
     isolatedMargins: new Map(),
     positionMode: 'oneWay',
     settings: new Map(),
@@ -69,6 +70,9 @@ export function createAccount(state: EngineState, c: Of<'createAccount'>): Engin
     negativeBalance: false,
     partialCooldownUntilMs: 0,
     liquidatedInBlock: { block: 0, value: 0n },
+    crossEpoch: -1,
+    crossAsset: '',
+    crossSum: 0n,
   });
   return [
     {

@@ -80,6 +80,9 @@ const HANDLERS: Record<Command['type'], Handler> = {
   setStressRegime,
 };
 
+/** The handlers by command type, for one map lookup per command (an object read by many keys is megamorphic). */
+const HANDLER_BY_TYPE: ReadonlyMap<string, Handler> = new Map(Object.entries(HANDLERS));
+
 /** Commands that move a mark: the screening index pops the units whose range the new mark left. */
 const MARKING: ReadonlySet<Command['type']> = new Set(['markPrice', 'sourcePrices', 'bookSnapshot']);
 /** Commands that change one account's margin: its screening ranges are derived again. */
@@ -133,39 +136,38 @@ export class Engine {
 
   apply(command: Command): ApplyResult {
     const state = this.state;
-    if (
-      typeof command !== 'object' ||
-      !Number.isSafeInteger(command.seq) ||
-      !Number.isSafeInteger(command.timestampMs) ||
-      command.timestampMs < 0
-    ) {
+    if (typeof command !== 'object' || command === null) {
+      return { ok: false, ...reject('invalid_command', 'a command is an object') };
+    }
+    // Each field is read once: commands of many shapes pass through here, so these loads are megamorphic.
+    const seq = command.seq;
+    const timestampMs = command.timestampMs;
+    const type = command.type;
+    if (!Number.isSafeInteger(seq) || !Number.isSafeInteger(timestampMs) || timestampMs < 0) {
       return {
         ok: false,
         ...reject('invalid_command', 'a command needs an integer seq and a non-negative integer timestampMs'),
       };
     }
     // Sequence errors consume no sequence number: such a command never enters the journal.
-    if (command.seq <= state.lastSeq)
-      return { ok: false, ...reject('sequence_reorder', `seq ${command.seq} is not after ${state.lastSeq}`) };
-    if (command.seq !== state.lastSeq + 1)
-      return { ok: false, ...reject('sequence_gap', `seq ${command.seq} skips after ${state.lastSeq}`) };
-    state.lastSeq = command.seq;
-    if (command.timestampMs < state.lastTimestampMs) {
+    if (seq <= state.lastSeq)
+      return { ok: false, ...reject('sequence_reorder', `seq ${seq} is not after ${state.lastSeq}`) };
+    if (seq !== state.lastSeq + 1)
+      return { ok: false, ...reject('sequence_gap', `seq ${seq} skips after ${state.lastSeq}`) };
+    state.lastSeq = seq;
+    if (timestampMs < state.lastTimestampMs) {
       return {
         ok: false,
-        ...reject(
-          'timestamp_regression',
-          `timestamp ${command.timestampMs} is before ${state.lastTimestampMs}`,
-        ),
+        ...reject('timestamp_regression', `timestamp ${timestampMs} is before ${state.lastTimestampMs}`),
       };
     }
-    state.lastTimestampMs = command.timestampMs;
-    const handler = (HANDLERS as Partial<Record<string, Handler>>)[command.type];
+    state.lastTimestampMs = timestampMs;
+    const handler = HANDLER_BY_TYPE.get(type);
     if (handler === undefined)
-      return { ok: false, ...reject('invalid_command', `unknown command type ${String(command.type)}`) };
+      return { ok: false, ...reject('invalid_command', `unknown command type ${String(type)}`) };
     // An approved change is in force from its effective time: nothing runs at or after it until it is activated.
-    if (state.governance.approved.size > 0 && command.type !== 'activateMarginModel') {
-      const due = dueProposal(state, command.timestampMs);
+    if (state.governance.approved.size > 0 && type !== 'activateMarginModel') {
+      const due = dueProposal(state, timestampMs);
       if (due !== null)
         return {
           ok: false,
@@ -175,9 +177,12 @@ export class Engine {
           ),
         };
     }
+    // Only fills keep the accounts' cross-sum caches exact; any other command may change what they sum.
+    if (type !== 'fill') state.crossEpoch++;
     const result = handler(state, command as never);
-    if (isRejection(result)) return { ok: false, ...result };
-    this.screen(command, result);
+    // Handlers return their events (an array) or a rejection.
+    if (!Array.isArray(result)) return { ok: false, ...result };
+    this.screen(command, type, result);
     if (state.protectionPending.size > 0) this.protect(result);
     return { ok: true, events: result };
   }
@@ -185,6 +190,8 @@ export class Engine {
   /** Negative-balance protection for the accounts this command left negative, in account-id order. */
   private protect(events: EngineEvent[]): void {
     const state = this.state;
+    // Absorbing a deficit moves money the fill path did not plan: the cross-sum caches end.
+    state.crossEpoch++;
     const accounts = [...state.protectionPending].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     state.protectionPending.clear();
     for (const account of accounts) {
@@ -200,10 +207,11 @@ export class Engine {
    * at or below maintenance: the waterfall runs in the same command, so its events are this command's and a
    * replay repeats them; then the ranges of whatever changed are derived again.
    */
-  private screen(command: Command, events: EngineEvent[]): void {
+  private screen(command: Command, type: Command['type'], events: EngineEvent[]): void {
     const state = this.state;
-    if (command.type === 'listInstrument') {
-      this.liquidating ||= state.instruments.get(command.symbol)?.liquidation != null;
+    if (type === 'listInstrument') {
+      const symbol = (command as Extract<Command, { type: 'listInstrument' }>).symbol;
+      this.liquidating ||= state.instruments.get(symbol)?.liquidation != null;
       return;
     }
     // Nothing is ever liquidated on a venue without liquidation rules: the fill path pays nothing here.
@@ -314,6 +322,7 @@ export class Engine {
         profile: a.profile,
         walletKey: LedgerAccounts.wallet(a.id),
         wallets: new Map(),
+        lastWallet: null,
         isolatedMargins: new Map(),
         positionMode: a.positionMode,
         settings: new Map(
@@ -327,6 +336,9 @@ export class Engine {
         negativeBalance: a.negativeBalance,
         partialCooldownUntilMs: a.partialCooldownUntilMs,
         liquidatedInBlock: { block: 0, value: 0n },
+        crossEpoch: -1,
+        crossAsset: '',
+        crossSum: 0n,
       };
       for (const p of a.positions) {
         const [symbol = '', positionSide = 'BOTH'] = p.key.split('/') as [

@@ -7,11 +7,11 @@ import type { Command, FillParty, Rejection, Side } from './commands.js';
 import type { EngineEvent } from './events.js';
 import { closingQty } from './exposure.js';
 import { priceUnits } from './instruments.js';
-import { crossAvailable, crossContribution } from './marginView.js';
+import { cachedCrossSum, legContribution, markOf } from './marginView.js';
 import { positionSideFor } from './orders.js';
 import { identifier, isRejection, reject, units } from './parse.js';
 import {
-  positionKey,
+  keyOf,
   RATE_SCALE,
   type AccountState,
   type EngineState,
@@ -61,6 +61,11 @@ interface SidePlan {
   readonly releasedReserve: bigint;
   /** A partly liquidated isolated leg keeps its whole margin (a fill releases the closed share). */
   keepIsolatedMargin: boolean;
+  /**
+   * What the fill changes in the account's cached cross sum (this leg's contribution after less before, plus
+   * the released order hold), or null: the cache is not current and is ended when the side is applied.
+   */
+  crossDelta: bigint | null;
 }
 
 /** Fee on `notional` at `rate` (10^−RATE_SCALE): fees round up, rebates down (against the user). */
@@ -139,13 +144,14 @@ function planSide(
     releasedReserve =
       qty === order.remainingQty ? order.reserved : mulDiv(order.reserved, qty, order.remainingQty, 'floor');
   }
-  const key = positionKey(symbol, positionSide);
+  const key = keyOf(instrument.positionKeys, positionSide);
   const existing = account.positions.get(key);
   const closeQty = closingQty(existing, positionSide, side, qty);
   if (closeQty < 0n)
     return reject('reduce_only_violation', `a ${side} of ${qty} exceeds the ${positionSide} leg`);
   const openQty = qty - closeQty;
-  const settings = settingsOf(state, account, symbol);
+  // A held leg carries the account's stored settings for the symbol (the same object).
+  const settings = existing?.settings ?? settingsOf(state, account, symbol);
   const fee = forced
     ? 0n
     : feeOn(notional, party.liquidity === 'maker' ? instrument.makerFee : instrument.takerFee);
@@ -173,11 +179,19 @@ function planSide(
     order,
     releasedReserve,
     keepIsolatedMargin: false,
+    crossDelta: null,
   };
   planPositionAfter(plan, side, qty, price, notional);
   const afterSign = plan.afterSign;
-  // Reducing is always allowed; a forced trade (liquidation, ADL) is the engine's own and skips the checks.
-  if (openQty === 0n || afterSign === 0n || forced) return plan;
+  // A forced trade (liquidation, ADL) is the engine's own: it skips the checks and ends the account's cache.
+  if (forced) return plan;
+  const asset = instrument.spec.asset;
+  // Reducing is always allowed; the cached cross sum is kept exact if it is current.
+  if (openQty === 0n || afterSign === 0n) {
+    if (account.crossEpoch === state.crossEpoch && account.crossAsset === asset)
+      plan.crossDelta = crossDelta(instrument, settings, plan, releasedReserve, null);
+    return plan;
+  }
   // Statutory permission and leverage cap (accounts under a profile), then the symbol's formula rate.
   const statutory =
     account.profile === null ? null : checkStatutoryOpening(account, instrument, settings.leverage);
@@ -206,15 +220,47 @@ function planSide(
   // The wallet after the fill, and what is available of it: the other cross positions as they are, this leg
   // as it would be, and the released order hold.
   const walletAfter = wallet.value + (isolated ? -fee - isolatedIn : plan.realizedPnl - fee);
-  const asset = instrument.spec.asset;
-  const available =
-    crossAvailable(state, account, asset, walletAfter, existing) +
-    crossContribution(instrument, settings, asset, afterSign, plan.afterQty, plan.afterEntry) +
-    releasedReserve;
+  const delta = crossDelta(instrument, settings, plan, releasedReserve, markValue);
+  const available = walletAfter + cachedCrossSum(state, account, asset) + delta;
+  plan.crossDelta = delta;
   if (available < 0n || (isolated && walletAfter < 0n)) {
     return reject('insufficient_margin', `account ${account.id} lacks initial margin for this fill`);
   }
   return plan;
+}
+
+/**
+ * The change a side makes to its account's cross sum: the leg's contribution after the fill less before it
+ * (both at the mark; an isolated leg contributes nothing), plus the order hold it releases. `afterNotional` is
+ * the leg's notional at the mark after the fill when the caller has it.
+ */
+function crossDelta(
+  instrument: InstrumentState,
+  settings: SymbolSettings,
+  plan: SidePlan,
+  releasedReserve: bigint,
+  afterNotional: bigint | null,
+): bigint {
+  if (settings.marginMode === 'isolated') return releasedReserve;
+  const mark = markOf(instrument);
+  const leverage = settings.leverage;
+  let delta = releasedReserve;
+  const existing = plan.existing;
+  if (existing !== undefined)
+    delta -= legContribution(existing.sign, existing.qty * mark, existing.entryValue, leverage);
+  if (plan.afterSign !== 0n)
+    delta += legContribution(
+      plan.afterSign,
+      afterNotional ?? plan.afterQty * mark,
+      plan.afterEntry,
+      leverage,
+    );
+  return delta;
+}
+
+/** A plan, not a rejection (a check that sees only these two shapes, where `isRejection` sees every shape). */
+function isPlan(value: SidePlan | Rejection): value is SidePlan {
+  return (value as Partial<SidePlan>).account !== undefined;
 }
 
 /** Records a transfer as an event (settling zero moves nothing and records nothing). */
@@ -281,7 +327,7 @@ function applySide(
     if (afterSign !== 0n) addOpenInterest(instrument, afterSign, afterQty);
   }
   // Settings in force when a position opens are stored with it (later default changes must not alter it).
-  if (!account.settings.has(symbol)) account.settings.set(symbol, plan.settings);
+  if (before === undefined && !account.settings.has(symbol)) account.settings.set(symbol, plan.settings);
   // The held position is updated in place (it stays where it is in memory); a new leg gets a new object.
   if (afterSign === 0n) {
     if (before !== undefined) account.positions.delete(trade.key);
@@ -307,7 +353,9 @@ function applySide(
     const holdsSymbol =
       afterSign !== 0n ||
       (trade.positionSide !== 'BOTH' &&
-        account.positions.has(positionKey(symbol, trade.positionSide === 'LONG' ? 'SHORT' : 'LONG')));
+        account.positions.has(
+          trade.positionSide === 'LONG' ? instrument.positionKeys.SHORT : instrument.positionKeys.LONG,
+        ));
     if (holdsSymbol !== instrument.holders.has(account.id)) {
       if (holdsSymbol) instrument.holders.add(account.id);
       else instrument.holders.delete(account.id);
@@ -324,6 +372,9 @@ function applySide(
     entryValue: afterEntry,
     realizedPnl: plan.realizedPnl,
   });
+  // The account's cross sum moves by what the plan worked out, or the cache ends (the next fill recomputes it).
+  if (plan.crossDelta === null) account.crossEpoch = -1;
+  else account.crossSum += plan.crossDelta;
   if (plan.order !== undefined) {
     const order = plan.order;
     order.remainingQty -= trade.closeQty + trade.openQty;
@@ -398,9 +449,9 @@ export function fill(state: EngineState, c: Of<'fill'>): EngineEvent[] | Rejecti
   const symbol = instrument.spec.symbol;
   const notional = qty * price;
   const buyer = planSide(state, instrument, c.buyer, 'buy', qty, price, notional, symbol, c.timestampMs);
-  if (isRejection(buyer)) return buyer;
+  if (!isPlan(buyer)) return buyer;
   const seller = planSide(state, instrument, c.seller, 'sell', qty, price, notional, symbol, c.timestampMs);
-  if (isRejection(seller)) return seller;
+  if (!isPlan(seller)) return seller;
 
   const events: EngineEvent[] = [{ type: 'Filled', fillId, symbol, price, qty }];
   applySide(state, instrument, buyer, symbol, events);
@@ -461,7 +512,7 @@ export function forcedTrade(
       state.lastTimestampMs,
       true,
     );
-    if (isRejection(plan)) assert(false, `forced ${side} rejected: ${plan.code} ${plan.message}`);
+    if (!isPlan(plan)) assert(false, `forced ${side} rejected: ${plan.code} ${plan.message}`);
     plan.keepIsolatedMargin = party.keepIsolatedMargin === true;
     plans.push(plan);
   }

@@ -13,6 +13,7 @@ import {
   type InstrumentSpec,
   type InstrumentState,
   type OpeningLimits,
+  positionKeysOf,
 } from './state.js';
 import { recordMark } from './marginModel.js';
 
@@ -129,6 +130,7 @@ export function buildInstrument(spec: InstrumentSpec, assetScale: number): Instr
   }
   return {
     spec,
+    positionKeys: positionKeysOf(spec.symbol),
     compiled: compiled.value,
     limits: openingLimits(compiled.value),
     makerFee,

@@ -1,4 +1,5 @@
 import { mayBeNegative } from '../ledger/index.js';
+import { crossAvailable } from './marginView.js';
 import type { EngineState } from './state.js';
 
 export interface InvariantViolation {
@@ -62,6 +63,16 @@ export function checkInvariants(state: Readonly<EngineState>): InvariantViolatio
     const negative = negativeUsers.has(account.id);
     if (negative !== account.negativeBalance)
       fail('negative_flag', `${account.id}: negative ${negative}, flagged ${account.negativeBalance}`);
+  }
+  // The fill path's cross-sum caches that are current equal the sum computed afresh.
+  for (const account of state.accounts.values()) {
+    if (account.crossEpoch !== state.crossEpoch) continue;
+    const fresh = crossAvailable(state, account, account.crossAsset, 0n, undefined);
+    if (fresh !== account.crossSum)
+      fail(
+        'cross_cache',
+        `${account.id} ${account.crossAsset}: cached ${account.crossSum}, computed ${fresh}`,
+      );
   }
   return violations;
 }

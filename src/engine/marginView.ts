@@ -50,10 +50,21 @@ export function crossContribution(
   entryValue: bigint,
 ): bigint {
   if (instrument.spec.asset !== asset || settings.marginMode === 'isolated') return 0n;
-  // One notional for both figures: PnL is notional − entry value (signed), initial margin notional / leverage.
-  const notional = qty * markOf(instrument);
+  return legContribution(sign, qty * markOf(instrument), entryValue, settings.leverage);
+}
+
+/**
+ * A cross leg's contribution from its notional at the mark: one notional for both figures, PnL is notional −
+ * entry value (signed) and initial margin notional / leverage, rounded up.
+ */
+export function legContribution(
+  sign: bigint,
+  notional: bigint,
+  entryValue: bigint,
+  leverage: bigint,
+): bigint {
   const pnl = sign === 1n ? notional - entryValue : entryValue - notional;
-  return pnl - divide(notional, settings.leverage, 'ceil');
+  return pnl - divide(notional, leverage, 'ceil');
 }
 
 /**
@@ -81,6 +92,20 @@ export function crossAvailable(
     }
   }
   return available;
+}
+
+/**
+ * The account's cross sum in `asset` (`crossAvailable` of a zero wallet, nothing skipped), for the fill path:
+ * from the account's cache when it is of the current epoch, else computed and cached. Only fills may call this,
+ * and a fill that changes the account must keep the cache exact or end it (see `AccountState.crossEpoch`).
+ */
+export function cachedCrossSum(state: EngineState, account: AccountState, asset: string): bigint {
+  if (account.crossEpoch === state.crossEpoch && account.crossAsset === asset) return account.crossSum;
+  const sum = crossAvailable(state, account, asset, 0n, undefined);
+  account.crossEpoch = state.crossEpoch;
+  account.crossAsset = asset;
+  account.crossSum = sum;
+  return sum;
 }
 
 /** Cross figures of one account in one asset at the current marks. */

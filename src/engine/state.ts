@@ -92,6 +92,8 @@ export interface InstrumentState {
   shortOpenInterest: bigint;
   /** The price layer (index, computed mark, premium samples, funding schedule), or null: marks come from outside. */
   readonly prices: PriceState | null;
+  /** The symbol's position keys (derived): the very strings the accounts' position maps are keyed by. */
+  readonly positionKeys: PositionKeys;
   /** Accounts holding a position in this symbol (derived; rebuilt on restore, not hashed). */
   readonly holders: Set<string>;
   /** The fee and clearing balances of the settlement asset, held by reference (derived, filled on first use). */
@@ -185,6 +187,8 @@ export interface AccountState {
   readonly walletKey: string;
   /** The cross wallet's balance per asset, held by reference (derived, filled on first use; not hashed). */
   readonly wallets: Map<string, Balance>;
+  /** The wallet `walletOf` returned last (derived): most accounts trade in one asset, so no map lookup. */
+  lastWallet: Balance | null;
   /** Isolated margins by position key, held by reference (derived, filled on first use; not hashed). */
   readonly isolatedMargins: Map<string, Balance>;
   positionMode: PositionMode;
@@ -206,6 +210,15 @@ export interface AccountState {
    * number `block`. Transient, neither hashed nor snapshotted: the next command starts a new block.
    */
   liquidatedInBlock: { block: number; value: bigint };
+  /**
+   * The fill path's cache of the cross sum (derived, transient, neither hashed nor snapshotted): in `crossAsset`,
+   * every cross position's contribution at the marks (PnL less initial margin) less the order holds, as
+   * `crossAvailable` computes it without the wallet. Valid while `crossEpoch` equals the state's: only fills
+   * read and write it, keeping it exact as they change the account, and every other command starts a new epoch.
+   */
+  crossEpoch: number;
+  crossAsset: string;
+  crossSum: bigint;
 }
 
 export interface EngineState {
@@ -225,6 +238,12 @@ export interface EngineState {
    * the engine absorbs their deficits before the command ends.
    */
   readonly protectionPending: Set<AccountState>;
+  /**
+   * The epoch of the accounts' cross-sum caches (derived, transient): every command that is not a fill, and a
+   * fill that did more than trade (negative-balance protection), starts a new one, so no cache outlives a change
+   * made outside the fill path.
+   */
+  crossEpoch: number;
 }
 
 /** A proposal as the engine holds it: the signed fields, when it was made, and where it stands. */
@@ -255,6 +274,7 @@ export function emptyState(): EngineState {
     accounts: new Map(),
     ledger: new Ledger(),
     fillIds: new IdSet(),
+    crossEpoch: 0,
     insuranceFunds: new Map(),
     stress: { active: false, reason: '', sinceMs: 0 },
     governance: { keys: new Map(), proposals: new Map(), approved: new Set() },
@@ -264,11 +284,14 @@ export function emptyState(): EngineState {
 
 /** The account's cross wallet balance in `asset`, held by reference (hot paths). */
 export function walletOf(state: EngineState, account: AccountState, asset: string): Balance {
+  const last = account.lastWallet;
+  if (last !== null && last.asset === asset) return last;
   let balance = account.wallets.get(asset);
   if (balance === undefined) {
     balance = state.ledger.balanceOf(account.walletKey, asset);
     account.wallets.set(asset, balance);
   }
+  account.lastWallet = balance;
   return balance;
 }
 
@@ -280,7 +303,7 @@ export function isolatedOf(
   positionSide: PositionSideKey,
 ): Balance {
   const symbol = instrument.spec.symbol;
-  const key = positionKey(symbol, positionSide);
+  const key = keyOf(instrument.positionKeys, positionSide);
   let balance = account.isolatedMargins.get(key);
   if (balance === undefined) {
     balance = state.ledger.balanceOf(
@@ -313,17 +336,37 @@ export function holdersOf(state: EngineState, instrument: InstrumentState): read
   }));
 }
 
-/** Position keys by symbol: the same strings every time, so their hashes are computed once (hot path). */
-const POSITION_KEYS = new Map<string, Readonly<Record<PositionSideKey, string>>>();
+/** A symbol's three position keys (`positionKey`). */
+export interface PositionKeys {
+  readonly BOTH: string;
+  readonly LONG: string;
+  readonly SHORT: string;
+}
 
-export function positionKey(symbol: string, positionSide: PositionSideKey): string {
+/** Position keys by symbol: the same strings every time, so their hashes are computed once (hot path). */
+const POSITION_KEYS = new Map<string, PositionKeys>();
+
+/** The position keys of `symbol`, the same object (and strings) every time while the cache has room. */
+export function positionKeysOf(symbol: string): PositionKeys {
   let keys = POSITION_KEYS.get(symbol);
   if (keys === undefined) {
     keys = { BOTH: `${symbol}/BOTH`, LONG: `${symbol}/LONG`, SHORT: `${symbol}/SHORT` };
     // Bounded like the instruments themselves; past that (many engines in one process) keys are built anew.
     if (POSITION_KEYS.size < MAX_SYMBOLS) POSITION_KEYS.set(symbol, keys);
   }
-  return keys[positionSide];
+  return keys;
+}
+
+/**
+ * One of the keys by side. Named loads, not `keys[positionSide]`: a keyed load with three different names turns
+ * megamorphic, and this runs several times per fill.
+ */
+export function keyOf(keys: PositionKeys, positionSide: PositionSideKey): string {
+  return positionSide === 'BOTH' ? keys.BOTH : positionSide === 'LONG' ? keys.LONG : keys.SHORT;
+}
+
+export function positionKey(symbol: string, positionSide: PositionSideKey): string {
+  return keyOf(positionKeysOf(symbol), positionSide);
 }
 
 const byKey = <T>(map: ReadonlyMap<string, T>): [string, T][] =>

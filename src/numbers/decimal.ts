@@ -82,6 +82,8 @@ export function toScaleExact(value: Decimal, scale: number): bigint | null {
 
 /** Largest integer a float64 holds exactly together with every integer below it (2^53 − 1). */
 const SAFE = Number.MAX_SAFE_INTEGER;
+/** 10^0 … 10^15 as floats (exact), read instead of computing `10 ** up` on every parse. */
+const NUMBER_POWERS: readonly number[] = Array.from({ length: 16 }, (_, k) => 10 ** k);
 
 /**
  * `text` as integer units at `scale` when it is a short plain decimal that needs no rounding: `[-]digits` or
@@ -114,7 +116,7 @@ export function shortDecimalToScale(text: string, scale: number): bigint | undef
   const fraction = point === -1 ? 0 : length - 1 - point;
   if (fraction > scale) return undefined;
   const up = scale - fraction;
-  const factor = up <= 15 ? 10 ** up : SAFE + 1;
+  const factor = up <= 15 ? (NUMBER_POWERS[up] ?? SAFE + 1) : SAFE + 1;
   const value = n * factor <= SAFE ? BigInt(n * factor) : BigInt(n) * pow10(up);
   return negative ? -value : value;
 }
