@@ -360,6 +360,8 @@ export class Engine {
           instrument,
           settings,
           closeOutRate: closeOutRateOf(account, instrument),
+          crossEpoch: -1,
+          crossContribution: 0n,
         });
         instrument.holders.add(a.id);
       }

@@ -66,6 +66,8 @@ interface SidePlan {
    * the released order hold), or null: the cache is not current and is ended when the side is applied.
    */
   crossDelta: bigint | null;
+  /** With `crossDelta`: the leg's own contribution after the fill (its cache). */
+  afterContribution: bigint;
 }
 
 /** Fee on `notional` at `rate` (10^−RATE_SCALE): fees round up, rebates down (against the user). */
@@ -180,6 +182,7 @@ function planSide(
     releasedReserve,
     keepIsolatedMargin: false,
     crossDelta: null,
+    afterContribution: 0n,
   };
   planPositionAfter(plan, side, qty, price, notional);
   const afterSign = plan.afterSign;
@@ -189,7 +192,7 @@ function planSide(
   // Reducing is always allowed; the cached cross sum is kept exact if it is current.
   if (openQty === 0n || afterSign === 0n) {
     if (account.crossEpoch === state.crossEpoch && account.crossAsset === asset)
-      plan.crossDelta = crossDelta(instrument, settings, plan, releasedReserve, null);
+      planCrossDelta(state, instrument, settings, plan, releasedReserve, null);
     return plan;
   }
   // Statutory permission and leverage cap (accounts under a profile), then the symbol's formula rate.
@@ -220,9 +223,9 @@ function planSide(
   // The wallet after the fill, and what is available of it: the other cross positions as they are, this leg
   // as it would be, and the released order hold.
   const walletAfter = wallet.value + (isolated ? -fee - isolatedIn : plan.realizedPnl - fee);
-  const delta = crossDelta(instrument, settings, plan, releasedReserve, markValue);
-  const available = walletAfter + cachedCrossSum(state, account, asset) + delta;
-  plan.crossDelta = delta;
+  const crossSum = cachedCrossSum(state, account, asset);
+  const available =
+    walletAfter + crossSum + planCrossDelta(state, instrument, settings, plan, releasedReserve, markValue);
   if (available < 0n || (isolated && walletAfter < 0n)) {
     return reject('insufficient_margin', `account ${account.id} lacks initial margin for this fill`);
   }
@@ -230,31 +233,41 @@ function planSide(
 }
 
 /**
- * The change a side makes to its account's cross sum: the leg's contribution after the fill less before it
- * (both at the mark; an isolated leg contributes nothing), plus the order hold it releases. `afterNotional` is
- * the leg's notional at the mark after the fill when the caller has it.
+ * Sets (and returns) the change a side makes to its account's cross sum: the leg's contribution after the fill
+ * less before it (both at the mark; an isolated leg contributes nothing), plus the order hold it releases; and
+ * the leg's contribution after the fill. The contribution before is the leg's cached one when that is current.
+ * `afterNotional` is the leg's notional at the mark after the fill when the caller has it.
  */
-function crossDelta(
+function planCrossDelta(
+  state: EngineState,
   instrument: InstrumentState,
   settings: SymbolSettings,
   plan: SidePlan,
   releasedReserve: bigint,
   afterNotional: bigint | null,
 ): bigint {
-  if (settings.marginMode === 'isolated') return releasedReserve;
-  const mark = markOf(instrument);
-  const leverage = settings.leverage;
   let delta = releasedReserve;
-  const existing = plan.existing;
-  if (existing !== undefined)
-    delta -= legContribution(existing.sign, existing.qty * mark, existing.entryValue, leverage);
-  if (plan.afterSign !== 0n)
-    delta += legContribution(
-      plan.afterSign,
-      afterNotional ?? plan.afterQty * mark,
-      plan.afterEntry,
-      leverage,
-    );
+  let after = 0n;
+  if (settings.marginMode !== 'isolated') {
+    const mark = markOf(instrument);
+    const leverage = settings.leverage;
+    const existing = plan.existing;
+    if (existing !== undefined)
+      delta -=
+        existing.crossEpoch === state.crossEpoch
+          ? existing.crossContribution
+          : legContribution(existing.sign, existing.qty * mark, existing.entryValue, leverage);
+    if (plan.afterSign !== 0n)
+      after = legContribution(
+        plan.afterSign,
+        afterNotional ?? plan.afterQty * mark,
+        plan.afterEntry,
+        leverage,
+      );
+    delta += after;
+  }
+  plan.crossDelta = delta;
+  plan.afterContribution = after;
   return delta;
 }
 
@@ -335,6 +348,9 @@ function applySide(
     before.sign = afterSign;
     before.qty = afterQty;
     before.entryValue = afterEntry;
+    // The leg's cached contribution is the plan's, or it ends with the account's.
+    before.crossEpoch = plan.crossDelta === null ? -1 : state.crossEpoch;
+    before.crossContribution = plan.afterContribution;
   } else {
     account.positions.set(trade.key, {
       symbol,
@@ -345,6 +361,8 @@ function applySide(
       instrument,
       settings: plan.settings,
       closeOutRate: account.profile === null ? 0n : closeOutRateOf(account, instrument),
+      crossEpoch: plan.crossDelta === null ? -1 : state.crossEpoch,
+      crossContribution: plan.afterContribution,
     });
   }
   // Holding the symbol changes only when this leg opens or closes. One-way accounts hold the symbol exactly

@@ -1,5 +1,5 @@
 import { mayBeNegative } from '../ledger/index.js';
-import { crossAvailable } from './marginView.js';
+import { crossAvailable, crossContribution } from './marginView.js';
 import type { EngineState } from './state.js';
 
 export interface InvariantViolation {
@@ -73,6 +73,16 @@ export function checkInvariants(state: Readonly<EngineState>): InvariantViolatio
         'cross_cache',
         `${account.id} ${account.crossAsset}: cached ${account.crossSum}, computed ${fresh}`,
       );
+    for (const p of account.positions.values()) {
+      if (p.crossEpoch !== state.crossEpoch) continue;
+      const asset = p.instrument.spec.asset;
+      const own = crossContribution(p.instrument, p.settings, asset, p.sign, p.qty, p.entryValue);
+      if (own !== p.crossContribution)
+        fail(
+          'cross_cache',
+          `${account.id} ${p.symbol}/${p.positionSide}: cached ${p.crossContribution}, computed ${own}`,
+        );
+    }
   }
   return violations;
 }

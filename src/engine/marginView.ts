@@ -85,13 +85,19 @@ export function crossAvailable(
     if (p !== skip)
       available += crossContribution(p.instrument, p.settings, asset, p.sign, p.qty, p.entryValue);
   }
+  return available - orderHolds(state, account, asset);
+}
+
+/** The initial margin the account's resting orders in `asset` hold. */
+function orderHolds(state: EngineState, account: AccountState, asset: string): bigint {
+  let held = 0n;
   if (account.orders.size > 0) {
     for (const order of account.orders.values()) {
       const instrument = state.instruments.get(order.symbol);
-      if (instrument?.spec.asset === asset) available -= order.reserved;
+      if (instrument?.spec.asset === asset) held += order.reserved;
     }
   }
-  return available;
+  return held;
 }
 
 /**
@@ -100,9 +106,19 @@ export function crossAvailable(
  * and a fill that changes the account must keep the cache exact or end it (see `AccountState.crossEpoch`).
  */
 export function cachedCrossSum(state: EngineState, account: AccountState, asset: string): bigint {
-  if (account.crossEpoch === state.crossEpoch && account.crossAsset === asset) return account.crossSum;
-  const sum = crossAvailable(state, account, asset, 0n, undefined);
-  account.crossEpoch = state.crossEpoch;
+  const epoch = state.crossEpoch;
+  if (account.crossEpoch === epoch && account.crossAsset === asset) return account.crossSum;
+  // As `crossAvailable` of a zero wallet, and each leg of `asset` keeps its own contribution.
+  let sum = 0n;
+  for (const p of account.positions.values()) {
+    if (p.instrument.spec.asset !== asset) continue;
+    const contribution = crossContribution(p.instrument, p.settings, asset, p.sign, p.qty, p.entryValue);
+    p.crossEpoch = epoch;
+    p.crossContribution = contribution;
+    sum += contribution;
+  }
+  sum -= orderHolds(state, account, asset);
+  account.crossEpoch = epoch;
   account.crossAsset = asset;
   account.crossSum = sum;
   return sum;

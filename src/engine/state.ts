@@ -161,6 +161,12 @@ export interface PositionState {
    * rate (10^−RATE_SCALE, rounded up); 0n without a profile.
    */
   readonly closeOutRate: bigint;
+  /**
+   * The fill path's cache of this leg's contribution to its account's cross sum in its own asset (derived,
+   * transient; see `AccountState.crossEpoch`): valid while `crossEpoch` equals the state's.
+   */
+  crossEpoch: number;
+  crossContribution: bigint;
 }
 
 export interface OrderState {
@@ -215,6 +221,7 @@ export interface AccountState {
    * every cross position's contribution at the marks (PnL less initial margin) less the order holds, as
    * `crossAvailable` computes it without the wallet. Valid while `crossEpoch` equals the state's: only fills
    * read and write it, keeping it exact as they change the account, and every other command starts a new epoch.
+   * While it is valid, so is every one of the account's legs' own cached contribution in that asset.
    */
   crossEpoch: number;
   crossAsset: string;
