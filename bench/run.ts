@@ -692,8 +692,9 @@ for (const name of asked) {
 }
 console.log(
   `node ${process.version} ${process.execArgv.filter((a) => a.startsWith('--') && a !== '--import').join(' ')}` +
-    ' (npm run bench: a 16 MiB young generation, as a latency-sensitive process with a multi-GiB heap is run; ' +
-    'V8 otherwise shrinks it to 1 MiB after a full collection, and every scavenge beside a 2.7 GiB heap costs ~10 ms)',
+    ' (npm run bench: 64 MiB semi-spaces, as the engine process is run (docs/engine.md, "Running the engine"). ' +
+    "V8's default young generation is at most 16 MiB and shrinks to 1 MiB after a full collection; a scavenge " +
+    'costs about the live state it copies, not the garbage, so a larger one scavenges as long, 4x less often)',
 );
 const runs = (name: (typeof SECTIONS)[number]): boolean => asked.length === 0 || asked.includes(name);
 const marginCode = runs('margin') ? main() : 0;
