@@ -68,6 +68,8 @@ interface SidePlan {
   crossDelta: bigint | null;
   /** With `crossDelta`: the leg's own contribution after the fill (its cache). */
   afterContribution: bigint;
+  /** The margin balance the leg settles into (its isolated margin, or the wallet), once the side is applied. */
+  margin: Balance | null;
 }
 
 /** Fee on `notional` at `rate` (10^−RATE_SCALE): fees round up, rebates down (against the user). */
@@ -183,6 +185,7 @@ function planSide(
     keepIsolatedMargin: false,
     crossDelta: null,
     afterContribution: 0n,
+    margin: null,
   };
   planPositionAfter(plan, side, qty, price, notional);
   const afterSign = plan.afterSign;
@@ -300,6 +303,7 @@ function applySide(
   const wallet = plan.wallet;
   const isolated = plan.settings.marginMode === 'isolated';
   const margin = isolated ? isolatedOf(state, account, instrument, trade.positionSide) : wallet;
+  plan.margin = margin;
   const clearing = houseOf(state, instrument).clearing;
   record(events, state.ledger.settleBalances(clearing, margin, plan.realizedPnl, 'realized pnl'));
   if (isolated && trade.closeQty > 0n && trade.existing !== undefined) {
@@ -438,7 +442,7 @@ function flagIfNegative(
   }
   let negative = plan.wallet.value < 0n;
   if (!negative && plan.settings.marginMode === 'isolated')
-    negative = isolatedOf(state, account, instrument, plan.positionSide).value < 0n;
+    negative = (plan.margin ?? isolatedOf(state, account, instrument, plan.positionSide)).value < 0n;
   if (!negative) return;
   account.negativeBalance = true;
   if (account.profile !== null) state.protectionPending.add(account);
