@@ -2,7 +2,8 @@
  * Engine throughput (issue 3): fills applied per second by `Engine.apply` in memory, durable commands per second
  * through `DurableEngine.submit` with the SQLite journal (synchronous = FULL, batches of 1,000), and the same fills
  * on a naive decimal.js object engine (bench/decimalLedger.ts), as ratios. The workload (bench/fillWorkload.ts) is
- * seeded and generated before any clock starts; every repetition runs on a fresh engine whose set-up is untimed.
+ * seeded and generated before any clock starts; every repetition runs on a fresh engine whose set-up is untimed,
+ * and the three paths' repetitions are interleaved in rounds (one path's median is not one stretch of host load).
  * Outcomes are checked afterwards (untimed): every repetition must accept and reject exactly what the workload's
  * generator saw, the durable engine must end at the in-memory engine's state hash, and the decimal.js engine's
  * final balances and positions are compared with Bulwark's. Prints nothing; bench/run.ts formats the result.
@@ -44,7 +45,7 @@ export const ENGINE_BENCH_DEFAULTS: EngineBenchOptions = {
   accounts: 1_000,
   fills: 300_000,
   batch: 1_000,
-  memoryReps: 5,
+  memoryReps: 7,
   durableReps: 3,
   decimalReps: 3,
   memoryWarmupFills: 100_000,
@@ -381,26 +382,47 @@ export async function benchEngine(overrides: Partial<EngineBenchOptions> = {}): 
   const setupBatches = batchesOf(w.setup, options.batch);
   const fillBatches = batchesOf(w.fills, options.batch);
 
-  // 1. In memory: warm-up on a throw-away engine, then fresh engines.
+  // Warm-ups: a throw-away engine, a throw-away journal, and the decimal.js engine's first (untimed) run, which
+  // is also the agreement check.
   runMemory(w, w.fills.slice(0, options.memoryWarmupFills));
+  await runDurable(setupBatches, fillBatches.slice(0, options.durableWarmupBatches));
+  const check = runDecimal(w);
+
+  // The timed repetitions, interleaved in rounds: this machine's rates swing by up to 2x within minutes (other
+  // tenants of the host), so each path's repetitions are spread over the whole section rather than run back to
+  // back, and a stretch of load weighs on every path alike instead of deciding one path's median.
+  const rounds = Math.max(options.memoryReps, options.durableReps, options.decimalReps);
+  /** Whether a path with `reps` repetitions runs one in `round` (its repetitions spread evenly). */
+  const runsIn = (reps: number, round: number): boolean =>
+    Math.floor(((round + 1) * reps) / rounds) > Math.floor((round * reps) / rounds);
   const memoryRuns: Run[] = [];
+  const durableRuns: DurableRun[] = [];
+  const decimalRuns: Run[] = [];
   let lastEngine: Engine | null = null;
-  for (let rep = 0; rep < options.memoryReps; rep++) {
-    const { run, engine } = runMemory(w, w.fills);
-    memoryRuns.push(run);
-    lastEngine = engine;
-    failures.push(...outcomeDifferences(`Engine.apply rep ${rep + 1}`, run.outcomes, w.expected));
+  for (let round = 0; round < rounds; round++) {
+    if (runsIn(options.memoryReps, round)) {
+      const { run, engine } = runMemory(w, w.fills);
+      memoryRuns.push(run);
+      lastEngine = engine;
+      failures.push(...outcomeDifferences(`Engine.apply rep ${memoryRuns.length}`, run.outcomes, w.expected));
+    }
+    if (runsIn(options.durableReps, round)) {
+      const run = await runDurable(setupBatches, fillBatches);
+      durableRuns.push(run);
+      failures.push(
+        ...outcomeDifferences(`DurableEngine.submit rep ${durableRuns.length}`, run.outcomes, w.expected),
+      );
+    }
+    if (runsIn(options.decimalReps, round)) {
+      const { run } = runDecimal(w);
+      decimalRuns.push(run);
+      if (run.outcomes.some((o, i) => o !== check.run.outcomes[i]))
+        failures.push(`decimal.js rep ${decimalRuns.length}: outcomes differ from its first run`);
+    }
   }
   if (lastEngine === null) throw new Error('memoryReps must be at least 1');
   const memoryHash = lastEngine.stateHash();
-
-  // 2. Durable: warm-up on a throw-away journal, then a fresh journal per repetition.
-  await runDurable(setupBatches, fillBatches.slice(0, options.durableWarmupBatches));
-  const durableRuns: DurableRun[] = [];
-  for (let rep = 0; rep < options.durableReps; rep++) {
-    const run = await runDurable(setupBatches, fillBatches);
-    durableRuns.push(run);
-    failures.push(...outcomeDifferences(`DurableEngine.submit rep ${rep + 1}`, run.outcomes, w.expected));
+  for (const [rep, run] of durableRuns.entries()) {
     if (run.stateHash !== memoryHash)
       failures.push(
         `DurableEngine rep ${rep + 1} ended at state hash ${run.stateHash}, in memory ${memoryHash}`,
@@ -408,18 +430,8 @@ export async function benchEngine(overrides: Partial<EngineBenchOptions> = {}): 
   }
   const lastDurable = durableRuns[durableRuns.length - 1];
   if (lastDurable === undefined) throw new Error('durableReps must be at least 1');
-
-  // 3. decimal.js: the first (untimed) run is the warm-up and the agreement check.
-  const check = runDecimal(w);
   const memoryOutcomes = memoryRuns[0]?.outcomes ?? [];
   const agreement = compareStates(w, lastEngine.view, check.ledger, memoryOutcomes, check.run.outcomes);
-  const decimalRuns: Run[] = [];
-  for (let rep = 0; rep < options.decimalReps; rep++) {
-    const { run } = runDecimal(w);
-    decimalRuns.push(run);
-    if (run.outcomes.some((o, i) => o !== check.run.outcomes[i]))
-      failures.push(`decimal.js rep ${rep + 1}: outcomes differ from its first run`);
-  }
 
   // Reference: the colleague's raw journal append benchmark.
   const journalAppend = options.journalReference ? await benchJournal() : null;
@@ -497,7 +509,7 @@ export function formatEngineSection(r: EngineBenchResult): string[] {
   const o = r.options;
   lines.push(
     `\n3. Engine: fills — ${grouped(n)} fill commands between ${grouped(w.accounts)} accounts (the compiled dist/ build; one op = one fill; ` +
-      `median of fresh-engine repetitions: ${o.memoryReps} in memory, ${o.durableReps} durable, ${o.decimalReps} decimal.js; warm-up first)`,
+      `median of fresh-engine repetitions, interleaved in rounds: ${o.memoryReps} in memory, ${o.durableReps} durable, ${o.decimalReps} decimal.js; warm-ups first)`,
   );
   lines.push(
     `workload (seed 0x${w.seed.toString(16)}, generated before timing in ${(w.generationMs / 1e3).toFixed(1)} s): ` +

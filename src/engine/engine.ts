@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../crypto/sha256.js';
 import { Ledger, LedgerAccounts } from '../ledger/index.js';
 import { assert } from '../numbers/index.js';
 import {
@@ -269,7 +269,7 @@ export class Engine {
   /** The full state as text: the sequence counter, the clock, the state hash and the canonical state. */
   snapshot(): string {
     const canonical = canonicalState(this.state);
-    const hash = createHash('sha256').update(canonical).digest('hex');
+    const hash = sha256Hex(canonical);
     return JSON.stringify({
       lastSeq: this.state.lastSeq,
       lastTimestampMs: this.state.lastTimestampMs,

@@ -136,6 +136,7 @@ export function buildInstrument(spec: InstrumentSpec, assetScale: number): Instr
     makerFee,
     takerFee,
     priceFactor: pow10(compiled.value.scales.priceScale - priceScale),
+    priceShift: compiled.value.scales.priceScale - priceScale,
     mark: null,
     prices,
     longOpenInterest: 0n,
@@ -221,8 +222,8 @@ export function setParameter(state: EngineState, c: Of<'setParameter'>): EngineE
 
 /** Price text at the instrument's price scale, in kernel price units. */
 export function priceUnits(instrument: InstrumentState, text: unknown, field: string): bigint | Rejection {
-  const value = units(text, instrument.spec.priceScale, field, 'invalid_price', 'positive');
-  return isRejection(value) ? value : value * instrument.priceFactor;
+  // Parsed at the tick (finer is rejected) and shifted to kernel units in one step: no bigint multiply.
+  return units(text, instrument.spec.priceScale, field, 'invalid_price', 'positive', instrument.priceShift);
 }
 
 export function markPrice(state: EngineState, c: Of<'markPrice'>): EngineEvent[] | Rejection {

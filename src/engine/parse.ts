@@ -1,4 +1,4 @@
-import { parseDecimal, shortDecimalToScale, toScaleExact } from '../numbers/index.js';
+import { parseDecimal, pow10, shortDecimalToScale, toScaleExact } from '../numbers/index.js';
 import type { RejectCode, Rejection } from './commands.js';
 import { MAX_ID_LENGTH } from './state.js';
 
@@ -13,7 +13,8 @@ export function isRejection(value: unknown): value is Rejection {
 
 /**
  * The integer units of a decimal string at `scale`, or a rejection naming the field: not a plain decimal,
- * finer than the scale (no silent rounding), or outside the sign rule.
+ * finer than the scale (no silent rounding), or outside the sign rule. `shift` returns the units × 10^shift
+ * (a finer unit than the text may be written in).
  */
 export function units(
   text: unknown,
@@ -21,15 +22,16 @@ export function units(
   field: string,
   code: RejectCode,
   sign: 'positive' | 'nonNegative' | 'any',
+  shift = 0,
 ): bigint | Rejection {
   if (typeof text !== 'string') return reject(code, `${field} must be a decimal string`);
-  const short = shortDecimalToScale(text, scale);
+  const short = shortDecimalToScale(text, scale, shift);
   if (short !== undefined) return signed(short, field, code, sign);
   const parsed = parseDecimal(text);
   if (!parsed.ok) return reject(code, `${field} "${text.slice(0, 40)}" is not a plain decimal`);
   const value = toScaleExact(parsed.value, scale);
   if (value === null) return reject(code, `${field} ${text} has more than ${scale} fraction digits`);
-  return signed(value, field, code, sign);
+  return signed(shift === 0 ? value : value * pow10(shift), field, code, sign);
 }
 
 function signed(

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../crypto/sha256.js';
 import { Ledger, LedgerAccounts, type Balance } from '../ledger/index.js';
 import { assert } from '../numbers/index.js';
 import type { CompiledInstrument } from '../margin/index.js';
@@ -85,6 +85,8 @@ export interface InstrumentState {
   takerFee: bigint;
   /** Multiplies a price in 10^−priceScale into kernel price units. */
   readonly priceFactor: bigint;
+  /** `priceFactor` as a power of ten. */
+  readonly priceShift: number;
   /** Latest mark in kernel price units. */
   mark: bigint | null;
   /** Open interest in exposure units (qty units): equal for longs and shorts by construction. */
@@ -523,5 +525,5 @@ export function restorePrices(p: PriceState, c: CanonicalPrices): void {
 
 /** SHA-256 of the canonical state, lowercase hex. */
 export function stateHash(state: EngineState): string {
-  return createHash('sha256').update(canonicalState(state)).digest('hex');
+  return sha256Hex(canonicalState(state));
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../crypto/sha256.js';
 import { Engine, type ApplyResult, type Command } from '../engine/index.js';
 import type { Journal, Snapshot } from './journal.js';
 
@@ -13,18 +13,13 @@ export class StartupError extends Error {
   }
 }
 
-/** SHA-256 of a text, lowercase hex. */
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
 /** Commands replayed per journal read at start-up (bounds memory whatever the journal's length). */
 const REPLAY_PAGE = 10_000;
 
 /** A journal snapshot of the engine: its text and the SHA-256 of that text (every byte, clock included). */
 export function snapshotOf(engine: Engine): Snapshot {
   const state = engine.snapshot();
-  return { seq: engine.lastSeq, stateHash: sha256(state), state };
+  return { seq: engine.lastSeq, stateHash: sha256Hex(state), state };
 }
 
 /** The canonical journal text of a command. */
@@ -57,7 +52,7 @@ export class DurableEngine {
     const snapshot = await journal.latestSnapshot();
     if (snapshot !== null) {
       // The recorded hash covers every byte of the snapshot (clock included); restore re-checks the state hash.
-      if (sha256(snapshot.state) !== snapshot.stateHash) {
+      if (sha256Hex(snapshot.state) !== snapshot.stateHash) {
         throw new StartupError(
           `snapshot at seq ${snapshot.seq} does not match its recorded hash`,
           snapshot.seq,

@@ -3,7 +3,7 @@
  * payload, so changing, removing or reordering any stored entry changes every hash after it. One implementation
  * of the chain and of its verification serves every journal backend.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../crypto/sha256.js';
 import { assert } from '../numbers/assert.js';
 import {
   GENESIS_HASH,
@@ -38,16 +38,22 @@ export function isChainHash(text: string): boolean {
  */
 export function chainHash(previousHash: string, seq: number, payload: string): string {
   assert(isChainHash(previousHash), `chainHash: previous hash is not 64 lowercase hex digits`);
+  return link(previousHash, seq, payload);
+}
+
+/** `chainHash` of a previous hash already known to be one (a digest this module just made). */
+function link(previousHash: string, seq: number, payload: string): string {
   assert(Number.isSafeInteger(seq) && seq >= 1, `chainHash: seq ${seq} is not a positive safe integer`);
-  return createHash('sha256').update(`${previousHash}\n${seq}\n${payload}`, 'utf8').digest('hex');
+  return sha256Hex(`${previousHash}\n${seq}\n${payload}`);
 }
 
 /** Chains `entries` onto `previousHash`; the caller has already checked their sequence numbers. */
 export function chainEntries(entries: readonly JournalEntry[], previousHash: string): JournalRecord[] {
+  assert(isChainHash(previousHash), `chainEntries: previous hash is not 64 lowercase hex digits`);
   const records: JournalRecord[] = [];
   let hash = previousHash;
   for (const entry of entries) {
-    hash = chainHash(hash, entry.seq, entry.payload);
+    hash = link(hash, entry.seq, entry.payload);
     records.push({ seq: entry.seq, payload: entry.payload, hash });
   }
   return records;

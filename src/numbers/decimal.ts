@@ -86,13 +86,33 @@ const SAFE = Number.MAX_SAFE_INTEGER;
 const NUMBER_POWERS: readonly number[] = Array.from({ length: 16 }, (_, k) => 10 ** k);
 
 /**
- * `text` as integer units at `scale` when it is a short plain decimal that needs no rounding: `[-]digits` or
- * `[-]digits.digits`, at most 15 digits in all, no more fraction digits than `scale`. Otherwise undefined, and
- * the caller takes the general path (`parseDecimal`, then `toScaleExact`), which also explains the rejection.
- * The same value as that path, with one bigint made instead of several strings and bigints: every price and
- * quantity of every command passes here.
+ * Recently converted safe integers and their bigints, direct-mapped by the low bits: `BigInt(number)` is a call
+ * into the runtime (~10× a table hit), and the prices and sizes of consecutive commands repeat. A pure cache:
+ * the same bigint value either way.
  */
-export function shortDecimalToScale(text: string, scale: number): bigint | undefined {
+const MEMO_SLOTS = 4096;
+const memoKeys = new Float64Array(MEMO_SLOTS).fill(-1);
+const memoValues: bigint[] = new Array<bigint>(MEMO_SLOTS).fill(0n);
+
+/** `BigInt(value)` for a safe non-negative integer, from the cache when it holds it. */
+function bigOfSafe(value: number): bigint {
+  const slot = (value >>> 0) & (MEMO_SLOTS - 1);
+  if (memoKeys[slot] === value) return memoValues[slot] ?? BigInt(value);
+  const big = BigInt(value);
+  memoKeys[slot] = value;
+  memoValues[slot] = big;
+  return big;
+}
+
+/**
+ * `text` as integer units at `scale`, times 10^`shift`, when it is a short plain decimal that needs no rounding:
+ * `[-]digits` or `[-]digits.digits`, at most 15 digits in all, no more fraction digits than `scale`. Otherwise
+ * undefined, and the caller takes the general path (`parseDecimal`, then `toScaleExact`), which also explains
+ * the rejection. The same value as that path, with one bigint made (or none) instead of several strings and
+ * bigints: every price and quantity of every command passes here. `shift` moves the result to a finer unit
+ * than the text may be written in (a price at its tick, held in kernel price units).
+ */
+export function shortDecimalToScale(text: string, scale: number, shift = 0): bigint | undefined {
   const length = text.length;
   if (length === 0 || length > 17) return undefined;
   const negative = text.charCodeAt(0) === MINUS;
@@ -115,9 +135,9 @@ export function shortDecimalToScale(text: string, scale: number): bigint | undef
   if (digits === 0 || digits > 15 || point === start || point === length - 1) return undefined;
   const fraction = point === -1 ? 0 : length - 1 - point;
   if (fraction > scale) return undefined;
-  const up = scale - fraction;
+  const up = scale - fraction + shift;
   const factor = up <= 15 ? (NUMBER_POWERS[up] ?? SAFE + 1) : SAFE + 1;
-  const value = n * factor <= SAFE ? BigInt(n * factor) : BigInt(n) * pow10(up);
+  const value = n * factor <= SAFE ? bigOfSafe(n * factor) : BigInt(n) * pow10(up);
   return negative ? -value : value;
 }
 

@@ -355,6 +355,40 @@ describe('shortDecimalToScale', () => {
     for (const text of ['', '-', '.', '.5', '5.', '-.5', '1.2.3', '+1', '1e5', ' 1', 'NaN'])
       assert.equal(shortDecimalToScale(text, 8), undefined, JSON.stringify(text));
   });
+
+  test('a shift multiplies by 10^shift and still refuses digits finer than the scale', () => {
+    fc.assert(
+      fc.property(
+        fc.bigInt({ min: -(10n ** 15n) + 1n, max: 10n ** 15n - 1n }),
+        fc.integer({ min: 0, max: 8 }),
+        fc.integer({ min: 0, max: 12 }),
+        (units, scale, shift) => {
+          const text = formatUnits(units, scale);
+          assert.equal(shortDecimalToScale(text, scale, shift), units * 10n ** BigInt(shift), text);
+          const [integer, fraction = ''] = text.split('.');
+          const finer = `${integer ?? ''}.${fraction.padEnd(scale, '0')}1`;
+          assert.equal(shortDecimalToScale(finer, scale, shift), undefined, finer);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+    assert.equal(shortDecimalToScale('67217.1', 1, 4), 6721710000n);
+    assert.equal(shortDecimalToScale('67217.15', 1, 4), undefined);
+    // Past 2^53 the shifted value is made as a bigint product, exactly.
+    assert.equal(shortDecimalToScale('999999999999999', 0, 9), 999999999999999n * 10n ** 9n);
+  });
+
+  test('values that share a slot of the conversion cache keep their own bigints', () => {
+    // 4,096 apart: the same slot of the direct-mapped cache, alternately evicting each other.
+    const texts = ['1', '4097', '8193', '1', '8193', '4097', '1'];
+    for (let round = 0; round < 3; round++)
+      for (const text of texts) assert.equal(shortDecimalToScale(text, 0), BigInt(text), text);
+    // 2^32 + 5 and 5 share a slot too (the slot is read from the low 32 bits).
+    assert.equal(shortDecimalToScale('4294967301', 0), 4294967301n);
+    assert.equal(shortDecimalToScale('5', 0), 5n);
+    assert.equal(shortDecimalToScale('4294967301', 0), 4294967301n);
+    assert.equal(shortDecimalToScale('-5', 0), -5n);
+  });
 });
 
 describe('rescale', () => {

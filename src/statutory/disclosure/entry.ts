@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../../crypto/sha256.js';
 import {
   assert,
   err,
@@ -253,7 +253,7 @@ export function validateEntry(value: unknown): Result<DisclosureEntry, readonly 
     const hash = c.hex(p.hash, 'entry.formula.hash', HASH_BYTES * 2);
     const source = c.text(p.source, 'entry.formula.source', MAX_FORMULA_SOURCE_CHARS);
     if (id === null || version === null || hash === null || source === null) return null;
-    if (createHash('sha256').update(source, 'utf8').digest('hex') !== hash) {
+    if (sha256Hex(source) !== hash) {
       return c.fail('entry.formula.hash', 'formula_hash_mismatch', 'is not SHA-256 of entry.formula.source');
     }
     return { id, version, hash, source };

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../../crypto/sha256.js';
 import { NodeCompiler, type EvalContext } from './compileNode.js';
 import { formulaError, type FormulaError } from './errors.js';
 import { fitsFixed, type Fixed } from './fixed.js';
@@ -53,7 +53,7 @@ const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** SHA-256 (hex) of the UTF-8 text. */
 export function formulaHash(source: string): string {
-  return createHash('sha256').update(source, 'utf8').digest('hex');
+  return sha256Hex(source);
 }
 
 /** The names a formula may read: the standard inputs and the declared parameters with their ranges. */
