@@ -2,7 +2,7 @@ import { LedgerAccounts } from '../ledger/index.js';
 import type { Command, Rejection } from './commands.js';
 import type { EngineEvent } from './events.js';
 import { crossFigures, initialMarginAt, markOf } from './marginView.js';
-import { identifier, isRejection, reject, units } from './parse.js';
+import { identifier, isRejection, reject, shown, units } from './parse.js';
 import { ensureSettings, settingsOf } from './settings.js';
 import { tierIndexOf } from '../margin/index.js';
 import {
@@ -19,7 +19,7 @@ type Of<T extends Command['type']> = Extract<Command, { type: T }>;
 
 export function accountOf(state: EngineState, accountId: unknown): AccountState | Rejection {
   const account = typeof accountId === 'string' ? state.accounts.get(accountId) : undefined;
-  return account ?? reject('unknown_account', `account ${String(accountId)} does not exist`);
+  return account ?? reject('unknown_account', `account ${shown(accountId)} does not exist`);
 }
 
 /**
@@ -87,7 +87,7 @@ export function deposit(state: EngineState, c: Of<'deposit'>): EngineEvent[] | R
   const account = accountOf(state, c.accountId);
   if (isRejection(account)) return account;
   const asset = state.assets.get(c.asset);
-  if (asset === undefined) return reject('unknown_asset', `asset ${String(c.asset)} is not configured`);
+  if (asset === undefined) return reject('unknown_asset', `asset ${shown(c.asset)} is not configured`);
   const amount = units(c.amount, asset.scale, 'amount', 'invalid_amount', 'positive');
   if (isRejection(amount)) return amount;
   const transfer = state.ledger.transfer(
@@ -104,7 +104,7 @@ export function withdraw(state: EngineState, c: Of<'withdraw'>): EngineEvent[] |
   const account = accountOf(state, c.accountId);
   if (isRejection(account)) return account;
   const asset = state.assets.get(c.asset);
-  if (asset === undefined) return reject('unknown_asset', `asset ${String(c.asset)} is not configured`);
+  if (asset === undefined) return reject('unknown_asset', `asset ${shown(c.asset)} is not configured`);
   const amount = units(c.amount, asset.scale, 'amount', 'invalid_amount', 'positive');
   if (isRejection(amount)) return amount;
   // The solvency gate: an account left negative (bad debt) withdraws nothing until it is repaid.
@@ -139,7 +139,7 @@ export function setLeverage(state: EngineState, c: Of<'setLeverage'>): EngineEve
   const account = accountOf(state, c.accountId);
   if (isRejection(account)) return account;
   const instrument = state.instruments.get(c.symbol);
-  if (instrument === undefined) return reject('unknown_symbol', `${String(c.symbol)} is not listed`);
+  if (instrument === undefined) return reject('unknown_symbol', `${shown(c.symbol)} is not listed`);
   if (typeof c.leverage !== 'number' || !Number.isSafeInteger(c.leverage) || c.leverage < 1) {
     return reject('invalid_leverage', 'leverage must be a whole number ≥ 1');
   }
@@ -176,7 +176,7 @@ export function setLeverage(state: EngineState, c: Of<'setLeverage'>): EngineEve
 export function setMarginMode(state: EngineState, c: Of<'setMarginMode'>): EngineEvent[] | Rejection {
   const account = accountOf(state, c.accountId);
   if (isRejection(account)) return account;
-  if (!state.instruments.has(c.symbol)) return reject('unknown_symbol', `${String(c.symbol)} is not listed`);
+  if (!state.instruments.has(c.symbol)) return reject('unknown_symbol', `${shown(c.symbol)} is not listed`);
   if (c.marginMode !== 'cross' && c.marginMode !== 'isolated')
     return reject('invalid_command', 'marginMode must be cross or isolated');
   const busy =
@@ -204,10 +204,10 @@ export function adjustIsolatedMargin(
   const account = accountOf(state, c.accountId);
   if (isRejection(account)) return account;
   const instrument = state.instruments.get(c.symbol);
-  if (instrument === undefined) return reject('unknown_symbol', `${String(c.symbol)} is not listed`);
+  if (instrument === undefined) return reject('unknown_symbol', `${shown(c.symbol)} is not listed`);
   const position = account.positions.get(positionKey(c.symbol, c.positionSide));
   if (position === undefined || settingsOf(state, account, c.symbol).marginMode !== 'isolated') {
-    return reject('invalid_command', `no isolated ${c.symbol} ${String(c.positionSide)} position`);
+    return reject('invalid_command', `no isolated ${c.symbol} ${shown(c.positionSide)} position`);
   }
   const asset = instrument.spec.asset;
   const scale = state.assets.get(asset)?.scale ?? 0;

@@ -29,7 +29,7 @@ import { adlQueueLights, counterpartiesIn, liquidateHolders } from './liquidate.
 import { Screening } from './screening.js';
 import { createInsuranceFund, fundInsurance, setStressRegime } from './insurance.js';
 import { bookSnapshot, sourcePrices } from './prices.js';
-import { isRejection, reject } from './parse.js';
+import { isRejection, reject, shown } from './parse.js';
 import {
   canonicalState,
   emptyState,
@@ -164,7 +164,7 @@ export class Engine {
     state.lastTimestampMs = timestampMs;
     const handler = HANDLER_BY_TYPE.get(type);
     if (handler === undefined)
-      return { ok: false, ...reject('invalid_command', `unknown command type ${String(type)}`) };
+      return { ok: false, ...reject('invalid_command', `unknown command type ${shown(type)}`) };
     // An approved change is in force from its effective time: nothing runs at or after it until it is activated.
     if (state.governance.approved.size > 0 && type !== 'activateMarginModel') {
       const due = dueProposal(state, timestampMs);

@@ -6,7 +6,7 @@ import { averagePremiumOf, checkPricesAvailable, firstTierMmr } from './prices.j
 import { refreshNegativeFlag } from './accounts.js';
 import type { Command, Rejection } from './commands.js';
 import type { EngineEvent } from './events.js';
-import { isRejection, reject, units } from './parse.js';
+import { isRejection, reject, shown, units } from './parse.js';
 import {
   holdersOf,
   isolatedOf,
@@ -28,7 +28,7 @@ const RATE_ONE = pow10(RATE_SCALE);
  */
 export function fundingTick(state: EngineState, c: Of<'fundingTick'>): EngineEvent[] | Rejection {
   const instrument = state.instruments.get(c.symbol);
-  if (instrument === undefined) return reject('unknown_symbol', `${String(c.symbol)} is not listed`);
+  if (instrument === undefined) return reject('unknown_symbol', `${shown(c.symbol)} is not listed`);
   const plan = instrument.prices === null ? externalRate(c) : layerRate(instrument, instrument.prices, c);
   if (isRejection(plan)) return plan;
   const { rate, limit, fundingTimeMs } = plan;

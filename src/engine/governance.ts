@@ -5,7 +5,7 @@ import { compileFormula } from '../statutory/formula/index.js';
 import type { Command, MarginModelProposal, Rejection } from './commands.js';
 import type { EngineEvent } from './events.js';
 import { recomputeMarginRate } from './marginModel.js';
-import { identifier, isRejection, reject } from './parse.js';
+import { identifier, isRejection, reject, shown } from './parse.js';
 import type { EngineState, ProposalState } from './state.js';
 
 type Of<T extends Command['type']> = Extract<Command, { type: T }>;
@@ -80,16 +80,21 @@ function validProposal(state: EngineState, c: Of<'proposeMarginModel'>): MarginM
     return reject('duplicate_proposal', `proposal ${proposalId} exists`);
   if (state.governance.proposals.size >= MAX_PROPOSALS)
     return reject('too_many_items', `at most ${MAX_PROPOSALS} proposals`);
-  if (!state.instruments.has(c.symbol)) return reject('unknown_symbol', `${String(c.symbol)} is not listed`);
+  if (!state.instruments.has(c.symbol)) return reject('unknown_symbol', `${shown(c.symbol)} is not listed`);
   const formula = c.formula as Partial<MarginModelProposal['formula']> | undefined;
-  if (typeof formula !== 'object' || typeof formula.source !== 'string')
+  if (typeof formula !== 'object' || formula === null || typeof formula.source !== 'string')
     return reject('invalid_proposal', 'formula must be {id, version, source}');
   const formulaId = identifier(formula.id, 'formula.id');
   if (isRejection(formulaId)) return formulaId;
   if (!Number.isSafeInteger(formula.version) || (formula.version ?? 0) < 1)
     return reject('invalid_proposal', 'formula.version must be a positive integer');
   const parameters = c.parameters as Partial<MarginModelProposal['parameters']> | undefined;
-  if (typeof parameters !== 'object' || typeof parameters.values !== 'object' || parameters.values === null)
+  if (
+    typeof parameters !== 'object' ||
+    parameters === null ||
+    typeof parameters.values !== 'object' ||
+    parameters.values === null
+  )
     return reject('invalid_proposal', 'parameters must be {version, values}');
   if (!Number.isSafeInteger(parameters.version) || (parameters.version ?? 0) < 1)
     return reject('invalid_proposal', 'parameters.version must be a positive integer');
@@ -109,7 +114,8 @@ function validProposal(state: EngineState, c: Of<'proposeMarginModel'>): MarginM
       `formula.source: ${first?.message ?? 'does not compile'} at ${first?.start ?? 0}–${first?.end ?? 0}`,
     );
   }
-  if (!Number.isSafeInteger(c.effectiveAtMs) || c.effectiveAtMs < 0)
+  // -0 passes both tests but has no canonical JSON form (the signed bytes could not be made).
+  if (!Number.isSafeInteger(c.effectiveAtMs) || c.effectiveAtMs < 0 || Object.is(c.effectiveAtMs, -0))
     return reject('invalid_proposal', 'effectiveAtMs must be a non-negative integer');
   const emergency = c.emergency === true;
   if (emergency && (typeof c.emergencyReason !== 'string' || c.emergencyReason.trim() === ''))
@@ -144,7 +150,7 @@ export function proposeMarginModel(
   if (isRejection(proposal)) return proposal;
   const key = state.governance.keys.get(proposal.proposerKeyId);
   if (key === undefined)
-    return reject('unknown_key', `proposerKeyId ${String(c.proposerKeyId)} is not registered`);
+    return reject('unknown_key', `proposerKeyId ${shown(c.proposerKeyId)} is not registered`);
   if (!signatureValid(key, proposalBytes(proposal), c.signature))
     return reject(
       'invalid_signature',
@@ -172,13 +178,12 @@ export function proposeMarginModel(
 
 export function approveProposal(state: EngineState, c: Of<'approveProposal'>): EngineEvent[] | Rejection {
   const held = state.governance.proposals.get(c.proposalId);
-  if (held === undefined)
-    return reject('unknown_proposal', `proposal ${String(c.proposalId)} does not exist`);
+  if (held === undefined) return reject('unknown_proposal', `proposal ${shown(c.proposalId)} does not exist`);
   if (held.status !== 'proposed')
     return reject('invalid_proposal', `proposal ${c.proposalId} is already ${held.status}`);
   const key = state.governance.keys.get(c.approverKeyId);
   if (key === undefined)
-    return reject('unknown_key', `approverKeyId ${String(c.approverKeyId)} is not registered`);
+    return reject('unknown_key', `approverKeyId ${shown(c.approverKeyId)} is not registered`);
   if (c.approverKeyId === held.proposal.proposerKeyId)
     return reject('self_approval', `proposal ${c.proposalId} needs an approver other than its proposer`);
   if (held.proposal.emergency !== true && c.timestampMs >= held.proposal.effectiveAtMs)
@@ -229,8 +234,7 @@ export function activateMarginModel(
   c: Of<'activateMarginModel'>,
 ): EngineEvent[] | Rejection {
   const held = state.governance.proposals.get(c.proposalId);
-  if (held === undefined)
-    return reject('unknown_proposal', `proposal ${String(c.proposalId)} does not exist`);
+  if (held === undefined) return reject('unknown_proposal', `proposal ${shown(c.proposalId)} does not exist`);
   if (held.status !== 'approved')
     return reject('proposal_not_approved', `proposal ${c.proposalId} is ${held.status}, not approved`);
   if (c.timestampMs < dueAtMs(held))

@@ -3,7 +3,7 @@ import { compileInstrument, type CompiledInstrument } from '../margin/index.js';
 import { divide, MAX_DECIMAL_SCALE, parseDecimal, pow10, Rational } from '../numbers/index.js';
 import type { Command, Rejection, TierInput } from './commands.js';
 import type { EngineEvent } from './events.js';
-import { identifier, isRejection, reject, units } from './parse.js';
+import { identifier, isRejection, reject, shown, units } from './parse.js';
 import { parseLiquidationSpec, type LiquidationConfig } from './liquidationConfig.js';
 import { emptyPriceState, parsePriceSpec, type PriceState } from './priceLayer.js';
 import {
@@ -33,17 +33,21 @@ function tierSpecs(tiers: unknown): TierSpec[] | Rejection {
     return reject('invalid_tiers', `tiers must be an array of 1 to ${MAX_TIERS_PER_INSTRUMENT} tiers`);
   }
   const specs: TierSpec[] = [];
-  for (const [i, tier] of (tiers as TierInput[]).entries()) {
+  for (const [i, given] of (tiers as unknown[]).entries()) {
+    if (typeof given !== 'object' || given === null)
+      return reject('invalid_tiers', `tiers[${i}] must be an object`);
+    const tier = given as Partial<TierInput>;
     const values: Rational[] = [];
     for (const field of ['floor', 'cap', 'mmr', 'maxLeverage'] as const) {
-      const parsed = typeof tier[field] === 'string' ? parseDecimal(tier[field]) : null;
+      const text = tier[field];
+      const parsed = typeof text === 'string' ? parseDecimal(text) : null;
       if (!parsed?.ok) return reject('invalid_tiers', `tiers[${i}].${field} must be a plain decimal string`);
       values.push(Rational.fromDecimal(parsed.value));
     }
     let cum: Rational | undefined;
     if (tier.cum !== undefined) {
-      const parsed = parseDecimal(tier.cum);
-      if (!parsed.ok) return reject('invalid_tiers', `tiers[${i}].cum must be a plain decimal string`);
+      const parsed = typeof tier.cum === 'string' ? parseDecimal(tier.cum) : null;
+      if (!parsed?.ok) return reject('invalid_tiers', `tiers[${i}].cum must be a plain decimal string`);
       cum = Rational.fromDecimal(parsed.value);
     }
     const [floor, cap, mmr, maxLeverage] = values as [Rational, Rational, Rational, Rational];
@@ -168,7 +172,7 @@ export function listInstrument(state: EngineState, c: Of<'listInstrument'>): Eng
   if (state.instruments.size >= MAX_SYMBOLS)
     return reject('too_many_items', `at most ${MAX_SYMBOLS} instruments`);
   const asset = state.assets.get(c.asset);
-  if (asset === undefined) return reject('unknown_asset', `asset ${String(c.asset)} is not configured`);
+  if (asset === undefined) return reject('unknown_asset', `asset ${shown(c.asset)} is not configured`);
   const { seq: _seq, timestampMs: _time, type: _type, ...spec } = c;
   const built = buildInstrument({ ...spec, symbol }, asset.scale);
   if (isRejection(built)) return built;
@@ -199,7 +203,7 @@ export function listInstrument(state: EngineState, c: Of<'listInstrument'>): Eng
 /** Changes fee rates and/or the tier table; open positions keep their units (scales are fixed per asset). */
 export function setParameter(state: EngineState, c: Of<'setParameter'>): EngineEvent[] | Rejection {
   const current = state.instruments.get(c.symbol);
-  if (current === undefined) return reject('unknown_symbol', `${String(c.symbol)} is not listed`);
+  if (current === undefined) return reject('unknown_symbol', `${shown(c.symbol)} is not listed`);
   const asset = state.assets.get(current.spec.asset);
   if (asset === undefined) return reject('unknown_asset', 'instrument asset missing');
   const fields = (['makerFeeRate', 'takerFeeRate', 'tiers'] as const).filter((f) => c[f] !== undefined);
@@ -228,7 +232,7 @@ export function priceUnits(instrument: InstrumentState, text: unknown, field: st
 
 export function markPrice(state: EngineState, c: Of<'markPrice'>): EngineEvent[] | Rejection {
   const instrument = state.instruments.get(c.symbol);
-  if (instrument === undefined) return reject('unknown_symbol', `${String(c.symbol)} is not listed`);
+  if (instrument === undefined) return reject('unknown_symbol', `${shown(c.symbol)} is not listed`);
   if (instrument.prices !== null)
     return reject('invalid_command', `${c.symbol}'s mark is computed by its price layer (send sourcePrices)`);
   const price = priceUnits(instrument, c.price, 'price');

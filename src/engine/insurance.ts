@@ -2,7 +2,7 @@ import { LedgerAccounts, type Balance } from '../ledger/index.js';
 import { assert } from '../numbers/index.js';
 import type { Command, Rejection } from './commands.js';
 import type { EngineEvent } from './events.js';
-import { identifier, isRejection, reject, units } from './parse.js';
+import { identifier, isRejection, reject, shown, units } from './parse.js';
 import type { EngineState, InsuranceFundState } from './state.js';
 
 type Of<T extends Command['type']> = Extract<Command, { type: T }>;
@@ -66,8 +66,7 @@ export function createInsuranceFund(
   if (isRejection(name)) return name;
   if (state.insuranceFunds.has(name))
     return reject('duplicate_fund', `insurance fund ${name} already exists`);
-  if (!state.assets.has(c.asset))
-    return reject('unknown_asset', `asset ${String(c.asset)} is not configured`);
+  if (!state.assets.has(c.asset)) return reject('unknown_asset', `asset ${shown(c.asset)} is not configured`);
   if (state.insuranceFunds.size >= MAX_INSURANCE_FUNDS)
     return reject('too_many_items', `at most ${MAX_INSURANCE_FUNDS} insurance funds`);
   const fund = { name, asset: c.asset };
@@ -78,7 +77,7 @@ export function createInsuranceFund(
 /** Money into a fund from outside the venue (the venue's own contribution), to its base pool or its reserve. */
 export function fundInsurance(state: EngineState, c: Of<'fundInsurance'>): EngineEvent[] | Rejection {
   const fund = typeof c.fund === 'string' ? state.insuranceFunds.get(c.fund) : undefined;
-  if (fund === undefined) return reject('unknown_fund', `insurance fund ${String(c.fund)} does not exist`);
+  if (fund === undefined) return reject('unknown_fund', `insurance fund ${shown(c.fund)} does not exist`);
   const pool = c.pool ?? 'base';
   if (pool !== 'base' && pool !== 'reserve') return reject('invalid_command', 'pool must be base or reserve');
   const scale = state.assets.get(fund.asset)?.scale ?? 0;

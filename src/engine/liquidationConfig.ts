@@ -2,7 +2,7 @@ import { BINANCE_2020_CLEARANCE_FEE, clearanceFeeRate } from '../liquidation/cle
 import { isRulebookId, type RulebookId } from '../market/index.js';
 import { divide, pow10, type Rational } from '../numbers/index.js';
 import type { LiquidationSpecInput, Rejection } from './commands.js';
-import { identifier, isRejection, reject, units } from './parse.js';
+import { identifier, isRejection, reject, shown, units } from './parse.js';
 import { RATE_SCALE } from './state.js';
 
 /** ADL rankings the engine offers (RULEBOOK.md §4.5). */
@@ -90,9 +90,10 @@ export function parseLiquidationSpec(
   assetScale: number,
   maxLeverage: Rational,
 ): LiquidationConfig | Rejection {
-  if (typeof spec !== 'object') return reject('invalid_instrument', 'liquidation must be an object');
+  if (typeof spec !== 'object' || spec === null)
+    return reject('invalid_instrument', 'liquidation must be an object');
   if (typeof spec.rules !== 'string' || !isRulebookId(spec.rules))
-    return reject('invalid_instrument', `liquidation.rules ${String(spec.rules)} is not a rulebook`);
+    return reject('invalid_instrument', `liquidation.rules ${shown(spec.rules)} is not a rulebook`);
   const fund = identifier(spec.insuranceFund, 'liquidation.insuranceFund');
   if (isRejection(fund)) return fund;
   const liquidityAccount = identifier(spec.liquidityAccount, 'liquidation.liquidityAccount');
@@ -110,7 +111,7 @@ export function parseLiquidationSpec(
   if (!isAdlPolicyId(adlPolicy)) {
     return reject(
       'invalid_instrument',
-      `liquidation.adlPolicy ${String(adlPolicy)} is not one of ${ADL_POLICY_IDS.join(', ')}`,
+      `liquidation.adlPolicy ${shown(adlPolicy)} is not one of ${ADL_POLICY_IDS.join(', ')}`,
     );
   }
   let fee: bigint | Rejection;

@@ -6,7 +6,7 @@ import type { EngineEvent } from './events.js';
 import { legTrade } from './exposure.js';
 import { priceUnits } from './instruments.js';
 import { crossFigures } from './marginView.js';
-import { identifier, isRejection, reject, units } from './parse.js';
+import { identifier, isRejection, reject, shown, units } from './parse.js';
 import { MAX_ORDERS_PER_ACCOUNT, type EngineState, type PositionSideKey } from './state.js';
 import { checkMarginRate } from './marginModel.js';
 import { checkStatutoryOpening } from './statutory.js';
@@ -28,7 +28,7 @@ export function placeOrder(state: EngineState, c: Of<'placeOrder'>): EngineEvent
   const account = accountOf(state, c.accountId);
   if (isRejection(account)) return account;
   const instrument = state.instruments.get(c.symbol);
-  if (instrument === undefined) return reject('unknown_symbol', `${String(c.symbol)} is not listed`);
+  if (instrument === undefined) return reject('unknown_symbol', `${shown(c.symbol)} is not listed`);
   const orderId = identifier(c.orderId, 'orderId');
   if (isRejection(orderId)) return orderId;
   if (account.orders.has(orderId)) return reject('duplicate_order', `order ${orderId} exists`);
@@ -73,7 +73,7 @@ export function cancelOrder(state: EngineState, c: Of<'cancelOrder'>): EngineEve
   const account = accountOf(state, c.accountId);
   if (isRejection(account)) return account;
   const order = typeof c.orderId === 'string' ? account.orders.get(c.orderId) : undefined;
-  if (order === undefined) return reject('unknown_order', `order ${String(c.orderId)} is not open`);
+  if (order === undefined) return reject('unknown_order', `order ${shown(c.orderId)} is not open`);
   account.orders.delete(order.orderId);
   return [
     { type: 'OrderCancelled', accountId: account.id, orderId: order.orderId, released: order.reserved },

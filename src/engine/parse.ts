@@ -2,6 +2,22 @@ import { parseDecimal, pow10, shortDecimalToScale, toScaleExact } from '../numbe
 import type { RejectCode, Rejection } from './commands.js';
 import { MAX_ID_LENGTH } from './state.js';
 
+/**
+ * A command's value for a rejection message, whatever it is: strings as they are (long ones cut), other values
+ * as JSON or their type. Never throws (`String(x)` does for `{"toString": null}`, valid JSON).
+ */
+export function shown(value: unknown): string {
+  if (typeof value === 'string') return value.length > 64 ? `${value.slice(0, 64)}…` : value;
+  // String() of a primitive never throws (a symbol included); of an object it may.
+  if (typeof value !== 'object' || value === null) return String(value);
+  try {
+    const json = JSON.stringify(value);
+    return json.length > 64 ? `${json.slice(0, 64)}…` : json;
+  } catch {
+    return 'an object';
+  }
+}
+
 /** A rejection value (expected, not an exception). */
 export function reject(code: RejectCode, message: string): Rejection {
   return { code, message };

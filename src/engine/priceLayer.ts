@@ -11,7 +11,7 @@ import {
   type PriceRules,
 } from '../prices/index.js';
 import type { PriceSpecInput, Rejection } from './commands.js';
-import { identifier, isRejection, reject } from './parse.js';
+import { identifier, isRejection, reject, shown } from './parse.js';
 
 /** Bounds of the price layer (TigerBeetle: bound everything). */
 export const MAX_SOURCES = 16;
@@ -97,18 +97,22 @@ function wholeNumber(value: unknown, field: string, min: number, max: number): n
 function rulesOf(id: unknown): PriceRules | Rejection {
   if (id === 'deribit') return DERIBIT_PRICE_RULES;
   if (typeof id === 'string' && isRulebookId(id)) return PRICE_RULES[id];
-  return reject('invalid_instrument', `prices.rules must be a rulebook id or deribit, not ${String(id)}`);
+  return reject('invalid_instrument', `prices.rules must be a rulebook id or deribit, not ${shown(id)}`);
 }
 
 /** Validates `listInstrument.prices` into a config (also used to rebuild it from a snapshot). */
 export function parsePriceSpec(spec: PriceSpecInput, symbol: string): PriceConfig | Rejection {
-  if (typeof spec !== 'object') return reject('invalid_instrument', 'prices must be an object');
+  if (typeof spec !== 'object' || spec === null)
+    return reject('invalid_instrument', 'prices must be an object');
   const rules = rulesOf(spec.rules);
   if (isRejection(rules)) return rules;
   if (!Array.isArray(spec.sources) || spec.sources.length === 0 || spec.sources.length > MAX_SOURCES)
     return reject('invalid_instrument', `prices.sources must list 1 to ${MAX_SOURCES} sources`);
   const sources: { name: string; weight: Rational }[] = [];
-  for (const [i, source] of (spec.sources as PriceSpecInput['sources']).entries()) {
+  for (const [i, given] of (spec.sources as unknown[]).entries()) {
+    if (typeof given !== 'object' || given === null)
+      return reject('invalid_instrument', `prices.sources[${i}] must be an object`);
+    const source = given as Partial<PriceSpecInput['sources'][number]>;
     const name = identifier(source.name, `prices.sources[${i}].name`);
     if (isRejection(name)) return reject('invalid_instrument', name.message);
     if (sources.some((s) => s.name === name))

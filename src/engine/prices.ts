@@ -20,7 +20,7 @@ import {
 } from '../prices/index.js';
 import type { Command, Rejection, SourceQuote } from './commands.js';
 import type { EngineEvent } from './events.js';
-import { isRejection, reject } from './parse.js';
+import { isRejection, reject, shown } from './parse.js';
 import {
   BASIS_SAMPLES,
   FINE_DIGITS,
@@ -42,9 +42,9 @@ function layerOf(
   symbol: unknown,
 ): { instrument: InstrumentState; layer: PriceState } | Rejection {
   const instrument = state.instruments.get(symbol as string);
-  if (instrument === undefined) return reject('unknown_symbol', `${String(symbol)} is not listed`);
+  if (instrument === undefined) return reject('unknown_symbol', `${shown(symbol)} is not listed`);
   if (instrument.prices === null)
-    return reject('no_price_layer', `${String(symbol)} has no price layer (it was listed without prices)`);
+    return reject('no_price_layer', `${shown(symbol)} has no price layer (it was listed without prices)`);
   return { instrument, layer: instrument.prices };
 }
 
@@ -222,7 +222,7 @@ export function sourcePrices(state: EngineState, c: Of<'sourcePrices'>): EngineE
     if (!layer.config.sources.some((s) => s.name === quote.source))
       return reject(
         'unknown_source',
-        `${field}.source ${String(quote.source)} is not one of ${c.symbol}'s sources`,
+        `${field}.source ${shown(quote.source)} is not one of ${c.symbol}'s sources`,
       );
     if (accepted.has(quote.source))
       return reject('duplicate_price', `${field}.source ${quote.source} is quoted twice in one command`);
@@ -340,11 +340,11 @@ function depthOf(
  */
 export function bookSnapshot(state: EngineState, c: Of<'bookSnapshot'>): EngineEvent[] | Rejection {
   const instrument = state.instruments.get(c.symbol);
-  if (instrument === undefined) return reject('unknown_symbol', `${String(c.symbol)} is not listed`);
+  if (instrument === undefined) return reject('unknown_symbol', `${shown(c.symbol)} is not listed`);
   const layer = instrument.prices;
   // Without a price layer a book only feeds the liquidation executor's liquidity.
   if (layer === null && instrument.liquidation === null)
-    return reject('no_price_layer', `${String(c.symbol)} has neither a price layer nor liquidation rules`);
+    return reject('no_price_layer', `${shown(c.symbol)} has neither a price layer nor liquidation rules`);
   const bids = bookSide(instrument, c.bids, 'bids');
   if (isRejection(bids)) return bids;
   const asks = bookSide(instrument, c.asks, 'asks');

@@ -117,8 +117,11 @@ export class DurableEngine {
     // A command without a valid header would be journaled under a number the engine does not consume.
     for (const [i, command] of commands.entries()) {
       const expected = this.engine.lastSeq + i + 1;
+      // Callers may pass anything at run time, whatever the type says.
+      const given = command as unknown;
       if (
-        typeof command !== 'object' ||
+        typeof given !== 'object' ||
+        given === null ||
         command.seq !== expected ||
         !Number.isSafeInteger(command.timestampMs) ||
         command.timestampMs < 0

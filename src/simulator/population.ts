@@ -9,7 +9,7 @@ import {
   type InputError,
   type Result,
 } from '../numbers/index.js';
-import type { Command } from '../engine/index.js';
+import { RATE_SCALE, type Command } from '../engine/index.js';
 import type { MarginMode, Side as PositionSide } from '../margin/index.js';
 import { mulberry32, type Rng } from './prng.js';
 
@@ -36,8 +36,7 @@ export const QTY_SCALE = 3;
 export const DEPOSIT_SCALE = 2;
 /** Money is compared in qty × price units (10^−(QTY_SCALE + PRICE_SCALE) USDT): PnL is exact there. */
 const VALUE_SCALE = QTY_SCALE + PRICE_SCALE;
-/** Rates (mmr, fee) are held in units of 10^−8. */
-const RATE_SCALE = 8;
+/** Rates (mmr, fee) are held as the engine holds them (10^−RATE_SCALE). */
 const RATE_ONE = pow10(RATE_SCALE);
 
 /** Most accounts one population may have (ids are six digits). */

@@ -13,6 +13,23 @@ export const TIERS: readonly TierInput[] = [
   { floor: '600000', cap: '3000000', mmr: '0.0065', maxLeverage: '75' },
 ];
 
+/** Four spot sources for a price layer. */
+export const SOURCES: readonly string[] = ['binance', 'okx', 'coinbase', 'kraken'];
+
+/** A price layer under Binance's rules over the four SOURCES (equal weights); `fields` override or add. */
+export function binancePrices(fields: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    rules: 'binance',
+    sources: SOURCES.map((name) => ({ name, weight: '1' })),
+    impactNotional: '25000',
+    band: '0.01',
+    staleAfterMs: 300_000,
+    minSources: 3,
+    maxStaleMs: 600_000,
+    ...fields,
+  };
+}
+
 /** A BTCUSDT listing in USDT (tick 0.1, lot 0.001, the TIERS above, no fees); `fields` override or add. */
 export function btcListing(fields: Record<string, unknown> = {}): Record<string, unknown> {
   return {

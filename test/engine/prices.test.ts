@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Engine, LedgerAccounts, type EngineEvent } from '../../src/index.js';
-import { Harness, btcListing, fill } from './helpers.js';
-
-const SOURCES = ['binance', 'okx', 'coinbase', 'kraken'];
+import { Harness, SOURCES, binancePrices, btcListing, fill } from './helpers.js';
 
 /** USDT (8 decimals) and BTCUSDT (tick 0.1, lot 0.001) with Binance's price rules over four spot sources. */
 function pricedVenue(prices: Record<string, unknown> = {}): Harness {
@@ -11,16 +9,7 @@ function pricedVenue(prices: Record<string, unknown> = {}): Harness {
   h.ok({ type: 'configureAsset', asset: 'USDT', scale: 8 });
   h.ok(
     btcListing({
-      prices: {
-        rules: 'binance',
-        sources: SOURCES.map((name) => ({ name, weight: '1' })),
-        impactNotional: '25000',
-        band: '0.01',
-        staleAfterMs: 300_000,
-        minSources: 3,
-        maxStaleMs: 600_000,
-        ...prices,
-      },
+      prices: binancePrices(prices),
     }),
   );
   return h;
