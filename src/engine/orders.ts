@@ -42,7 +42,10 @@ export function placeOrder(state: EngineState, c: Of<'placeOrder'>): EngineEvent
   const price = priceUnits(instrument, c.price, 'price');
   if (isRejection(price)) return price;
   const trade = legTrade(account, c.symbol, positionSide, c.side, qty);
-  const reduceOnly = c.reduceOnly === true;
+  const given = c.reduceOnly as unknown;
+  if (given !== undefined && typeof given !== 'boolean')
+    return reject('invalid_command', 'reduceOnly must be true or false');
+  const reduceOnly = given === true;
   if (trade.overClose || (reduceOnly && trade.openQty > 0n))
     return reject('reduce_only_violation', 'the order would open or flip a position');
   const settings = settingsOf(state, account, c.symbol);

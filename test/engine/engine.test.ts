@@ -161,6 +161,25 @@ describe('engine: bad commands get their code and change nothing', () => {
       'leverage_above_tier_max',
     ],
     ['unknown command', { type: 'teleport' }, 'invalid_command'],
+    [
+      'reduceOnly that is not a boolean',
+      {
+        type: 'placeOrder',
+        accountId: 'alice',
+        orderId: 'o1',
+        symbol: 'BTCUSDT',
+        side: 'buy',
+        qty: '0.1',
+        price: '49000',
+        reduceOnly: 'yes',
+      },
+      'invalid_command',
+    ],
+    [
+      'a fill whose buyer is null',
+      { ...fill('nb', '0.1', '50000', 'alice', 'bob'), buyer: null },
+      'invalid_command',
+    ],
   ];
   for (const [name, body, code] of cases) {
     test(name, () => {
