@@ -692,8 +692,7 @@ for (const name of asked) {
 }
 console.log(
   `node ${process.version} ${process.execArgv.filter((a) => a.startsWith('--') && a !== '--import').join(' ')}` +
-    ' (npm run bench: 64 MiB semi-spaces and no allocation-site pretenuring, as the engine process is run ' +
-    '(docs/engine.md, "Running the engine"). ' +
+    ' (npm run bench: 64 MiB semi-spaces, as the engine process is run (docs/engine.md, "Running the engine"). ' +
     "V8's default young generation is at most 16 MiB and shrinks to 1 MiB after a full collection; a scavenge " +
     'costs about the live state it copies, not the garbage, so a larger one scavenges as long, 4x less often)',
 );
