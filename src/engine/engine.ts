@@ -1,6 +1,7 @@
 import { sha256Hex } from '../crypto/sha256.js';
 import { Ledger, LedgerAccounts } from '../ledger/index.js';
 import { assert } from '../numbers/index.js';
+import { plainConstructor } from '../runtime/plainObject.js';
 import {
   adjustIsolatedMargin,
   createAccount,
@@ -52,6 +53,12 @@ export type ApplyResult =
   { readonly ok: true; readonly events: EngineEvent[] } | ({ readonly ok: false } & Rejection);
 
 type Handler = (state: EngineState, command: never) => EngineEvent[] | Rejection;
+
+/** An applied command's result (a plain object without an allocation site: src/runtime/plainObject.ts). */
+const Applied = plainConstructor(function (this: { ok: true; events: EngineEvent[] }, events: EngineEvent[]) {
+  this.ok = true;
+  this.events = events;
+});
 
 const HANDLERS: Record<Command['type'], Handler> = {
   configureAsset,
@@ -184,7 +191,7 @@ export class Engine {
     if (!Array.isArray(result)) return { ok: false, ...result };
     this.screen(command, type, result);
     if (state.protectionPending.size > 0) this.protect(result);
-    return { ok: true, events: result };
+    return new Applied(result);
   }
 
   /** Negative-balance protection for the accounts this command left negative, in account-id order. */

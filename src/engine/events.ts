@@ -1,4 +1,5 @@
 import type { Transfer } from '../ledger/index.js';
+import { plainConstructor } from '../runtime/plainObject.js';
 
 /** What a command changed. Every balance change is a `Transfer`; positions, orders and settings have their own. */
 export type EngineEvent =
@@ -219,3 +220,57 @@ export type EngineEvent =
       readonly profile: string;
       readonly amount: bigint;
     };
+
+type Fields<T> = { -readonly [K in keyof T]: T[K] };
+type EventOf<K extends EngineEvent['type']> = Extract<EngineEvent, { type: K }>;
+
+// The fill path's events, made without allocation sites (src/runtime/plainObject.ts): a fill makes several, and
+// a pretenured event site slows every later fill.
+
+export const FilledEvent = plainConstructor(function (
+  this: Fields<EventOf<'Filled'>>,
+  fillId: string,
+  symbol: string,
+  price: bigint,
+  qty: bigint,
+) {
+  this.type = 'Filled';
+  this.fillId = fillId;
+  this.symbol = symbol;
+  this.price = price;
+  this.qty = qty;
+});
+
+export const PositionChangedEvent = plainConstructor(function (
+  this: Fields<EventOf<'PositionChanged'>>,
+  accountId: string,
+  symbol: string,
+  positionSide: string,
+  sign: bigint,
+  qty: bigint,
+  entryValue: bigint,
+  realizedPnl: bigint,
+) {
+  this.type = 'PositionChanged';
+  this.accountId = accountId;
+  this.symbol = symbol;
+  this.positionSide = positionSide;
+  this.sign = sign;
+  this.qty = qty;
+  this.entryValue = entryValue;
+  this.realizedPnl = realizedPnl;
+});
+
+export const OrderReducedEvent = plainConstructor(function (
+  this: Fields<EventOf<'OrderReduced'>>,
+  accountId: string,
+  orderId: string,
+  remainingQty: bigint,
+  released: bigint,
+) {
+  this.type = 'OrderReduced';
+  this.accountId = accountId;
+  this.orderId = orderId;
+  this.remainingQty = remainingQty;
+  this.released = released;
+});

@@ -4,7 +4,8 @@ import { assert, divide, mulDiv } from '../numbers/index.js';
 import { refreshNegativeFlag } from './accounts.js';
 import { settingsOf } from './settings.js';
 import type { Command, FillParty, Rejection, Side } from './commands.js';
-import type { EngineEvent } from './events.js';
+import { FilledEvent, OrderReducedEvent, PositionChangedEvent, type EngineEvent } from './events.js';
+import { arrayOf, plainConstructor } from '../runtime/plainObject.js';
 import { closingQty } from './exposure.js';
 import { priceUnits } from './instruments.js';
 import { cachedCrossSum, legContribution, markOf } from './marginView.js';
@@ -71,6 +72,47 @@ interface SidePlan {
   /** The margin balance the leg settles into (its isolated margin, or the wallet), once the side is applied. */
   margin: Balance | null;
 }
+
+/**
+ * Makes a side's plan, the leg after the fill still to be set (a plain object without an allocation site, as
+ * two are made per fill: src/runtime/plainObject.ts).
+ */
+const Plan = plainConstructor(function (
+  this: { -readonly [K in keyof SidePlan]: SidePlan[K] },
+  account: AccountState,
+  wallet: Balance,
+  settings: SymbolSettings,
+  key: string,
+  positionSide: PositionSideKey,
+  existing: PositionState | undefined,
+  closeQty: bigint,
+  openQty: bigint,
+  fee: bigint,
+  isolatedIn: bigint,
+  order: OrderState | undefined,
+  releasedReserve: bigint,
+) {
+  this.account = account;
+  this.wallet = wallet;
+  this.settings = settings;
+  this.key = key;
+  this.positionSide = positionSide;
+  this.existing = existing;
+  this.closeQty = closeQty;
+  this.openQty = openQty;
+  this.afterSign = 0n;
+  this.afterQty = 0n;
+  this.afterEntry = 0n;
+  this.realizedPnl = 0n;
+  this.fee = fee;
+  this.isolatedIn = isolatedIn;
+  this.order = order;
+  this.releasedReserve = releasedReserve;
+  this.keepIsolatedMargin = false;
+  this.crossDelta = null;
+  this.afterContribution = 0n;
+  this.margin = null;
+});
 
 /** Fee on `notional` at `rate` (10^−RATE_SCALE): fees round up, rebates down (against the user). */
 function feeOn(notional: bigint, rate: bigint): bigint {
@@ -166,7 +208,7 @@ function planSide(
       ? divide(openQty === qty ? notional : openQty * price, settings.leverage, 'ceil')
       : 0n;
   const wallet = walletOf(state, account, instrument.spec.asset);
-  const plan: SidePlan = {
+  const plan = new Plan(
     account,
     wallet,
     settings,
@@ -175,19 +217,11 @@ function planSide(
     existing,
     closeQty,
     openQty,
-    afterSign: 0n,
-    afterQty: 0n,
-    afterEntry: 0n,
-    realizedPnl: 0n,
     fee,
     isolatedIn,
     order,
     releasedReserve,
-    keepIsolatedMargin: false,
-    crossDelta: null,
-    afterContribution: 0n,
-    margin: null,
-  };
+  );
   planPositionAfter(plan, side, qty, price, notional);
   const afterSign = plan.afterSign;
   // A forced trade (liquidation, ADL) is the engine's own: it skips the checks and ends the account's cache.
@@ -385,16 +419,17 @@ function applySide(
       instrument.holdersSorted = null;
     }
   }
-  events.push({
-    type: 'PositionChanged',
-    accountId: account.id,
-    symbol,
-    positionSide: trade.positionSide,
-    sign: afterSign,
-    qty: afterQty,
-    entryValue: afterEntry,
-    realizedPnl: plan.realizedPnl,
-  });
+  events.push(
+    new PositionChangedEvent(
+      account.id,
+      symbol,
+      trade.positionSide,
+      afterSign,
+      afterQty,
+      afterEntry,
+      plan.realizedPnl,
+    ),
+  );
   // The account's cross sum moves by what the plan worked out, or the cache ends (the next fill recomputes it).
   if (plan.crossDelta === null) account.crossEpoch = -1;
   else account.crossSum += plan.crossDelta;
@@ -403,13 +438,7 @@ function applySide(
     order.remainingQty -= trade.closeQty + trade.openQty;
     order.reserved -= plan.releasedReserve;
     if (order.remainingQty === 0n) account.orders.delete(order.orderId);
-    events.push({
-      type: 'OrderReduced',
-      accountId: account.id,
-      orderId: order.orderId,
-      remainingQty: order.remainingQty,
-      released: plan.releasedReserve,
-    });
+    events.push(new OrderReducedEvent(account.id, order.orderId, order.remainingQty, plan.releasedReserve));
   }
 }
 
@@ -561,7 +590,7 @@ export function fill(state: EngineState, c: Of<'fill'>): EngineEvent[] | Rejecti
   );
   if (!isPlan(seller)) return seller;
 
-  const events: EngineEvent[] = [{ type: 'Filled', fillId, symbol, price, qty }];
+  const events = arrayOf<EngineEvent>(new FilledEvent(fillId, symbol, price, qty));
   applySide(state, instrument, buyer, symbol, events);
   applySide(state, instrument, seller, symbol, events);
   // The taker's fee is in the fee account before the maker's rebate leaves it.

@@ -1,4 +1,5 @@
 import { assert } from '../numbers/index.js';
+import { plainConstructor } from '../runtime/plainObject.js';
 
 /**
  * Double-entry ledger. Money only moves by `transfer`, which debits one ledger account and credits another
@@ -41,6 +42,23 @@ export interface Transfer {
   readonly amount: bigint;
   readonly reason: string;
 }
+
+/** Makes a `Transfer` (a plain object without an allocation site: src/runtime/plainObject.ts). */
+const TransferEvent = plainConstructor(function (
+  this: { -readonly [K in keyof Transfer]: Transfer[K] },
+  from: string,
+  to: string,
+  asset: string,
+  amount: bigint,
+  reason: string,
+) {
+  this.type = 'Transfer';
+  this.from = from;
+  this.to = to;
+  this.asset = asset;
+  this.amount = amount;
+  this.reason = reason;
+});
 
 /**
  * One ledger account's balance in one asset, mutated in place: hot paths keep a reference (`balanceOf`) and move
@@ -91,14 +109,7 @@ export class Ledger {
       assert(false, `transfer to itself or across assets (${reason})`);
     from.value -= amount;
     to.value += amount;
-    return {
-      type: 'Transfer',
-      from: from.ledgerAccount,
-      to: to.ledgerAccount,
-      asset: from.asset,
-      amount,
-      reason,
-    };
+    return new TransferEvent(from.ledgerAccount, to.ledgerAccount, from.asset, amount, reason);
   }
 
   /** `settle` between balances already held. */
