@@ -1,15 +1,14 @@
 /**
  * Plain objects for the hot paths, made by `new` instead of written as object or array literals.
  *
- * V8 records an allocation site for every object and array literal. When it sees a site's objects survive, it
- * may start allocating that site's objects straight into the old generation ("pretenuring"), and it never
- * undoes that decision. The engine's per-command objects (events, their array, the apply result) die young,
- * but timing can fool the heuristic. In a process holding large typed arrays, a scavenge forced by external
- * memory right after another one finds the few objects made in between still alive. Once the fill's events
- * were pretenured, every fill put them in the old generation, and through them kept the young bigints they
- * point to alive through every scavenge. The result was 2.5× fewer fills/s and an old generation that grew
- * until the next full collection (bench/pretenuringCliff.ts; docs/engine.md, "Running the engine"). Objects
- * made by `new` have no allocation site, so this cannot happen to them.
+ * V8 records an allocation site for every object and array literal. When it sees a site's objects survive, it may
+ * start allocating that site's objects straight into the old generation ("pretenuring"); in the runs traced here it
+ * did not undo that. The engine's per-command objects (events, their array, the apply result) die young, but the
+ * heuristic can misjudge them. In a process holding large typed arrays it did, in most runs (what triggers it was
+ * not established). Once the fill's events were pretenured, every fill put them in the old generation, and through
+ * them kept the young bigints they point to alive through every scavenge. The result was 2.5× fewer fills/s and an
+ * old generation that grew until the next full collection (bench/pretenuringCliff.ts; docs/engine.md, "Running the
+ * engine"). Objects made by `new` have no allocation site, so this cannot happen to them.
  *
  * `plainConstructor` turns an initialiser into such a constructor. Its objects have `Object.prototype` as their
  * prototype, as a literal's do, so they are plain objects to every reader: `deepStrictEqual`, JSON, the
