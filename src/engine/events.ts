@@ -1,5 +1,5 @@
 import type { Transfer } from '../ledger/index.js';
-import { plainConstructor } from '../runtime/plainObject.js';
+import { plainConstructor, type Fields } from '../runtime/plainObject.js';
 
 /** What a command changed. Every balance change is a `Transfer`; positions, orders and settings have their own. */
 export type EngineEvent =
@@ -221,7 +221,6 @@ export type EngineEvent =
       readonly amount: bigint;
     };
 
-type Fields<T> = { -readonly [K in keyof T]: T[K] };
 type EventOf<K extends EngineEvent['type']> = Extract<EngineEvent, { type: K }>;
 
 // The fill path's events, made without allocation sites (src/runtime/plainObject.ts): a fill makes several, and

@@ -5,7 +5,7 @@ import { refreshNegativeFlag } from './accounts.js';
 import { settingsOf } from './settings.js';
 import type { Command, FillParty, Rejection, Side } from './commands.js';
 import { FilledEvent, OrderReducedEvent, PositionChangedEvent, type EngineEvent } from './events.js';
-import { arrayOf, plainConstructor } from '../runtime/plainObject.js';
+import { arrayOf, plainConstructor, type Fields } from '../runtime/plainObject.js';
 import { closingQty } from './exposure.js';
 import { priceUnits } from './instruments.js';
 import { cachedCrossSum, legContribution, markOf } from './marginView.js';
@@ -78,7 +78,7 @@ interface SidePlan {
  * two are made per fill: src/runtime/plainObject.ts).
  */
 const Plan = plainConstructor(function (
-  this: { -readonly [K in keyof SidePlan]: SidePlan[K] },
+  this: Fields<SidePlan>,
   account: AccountState,
   wallet: Balance,
   settings: SymbolSettings,

@@ -1,5 +1,5 @@
 import { assert } from '../numbers/index.js';
-import { plainConstructor } from '../runtime/plainObject.js';
+import { plainConstructor, type Fields } from '../runtime/plainObject.js';
 
 /**
  * Double-entry ledger. Money only moves by `transfer`, which debits one ledger account and credits another
@@ -45,7 +45,7 @@ export interface Transfer {
 
 /** Makes a `Transfer` (a plain object without an allocation site: src/runtime/plainObject.ts). */
 const TransferEvent = plainConstructor(function (
-  this: { -readonly [K in keyof Transfer]: Transfer[K] },
+  this: Fields<Transfer>,
   from: string,
   to: string,
   asset: string,

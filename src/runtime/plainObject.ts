@@ -15,8 +15,11 @@
  * canonical JSON of disclosures, spreading. Assign every field in the initialiser, in one fixed order, so
  * that all the objects share one shape.
  */
+/** `T` with its fields writable: what an initialiser sets (`this`). */
+export type Fields<T> = { -readonly [K in keyof T]: T[K] };
+
 export function plainConstructor<A extends unknown[], T extends object>(
-  initialiser: (this: { -readonly [K in keyof T]: T[K] }, ...args: A) => void,
+  initialiser: (this: Fields<T>, ...args: A) => void,
 ): new (...args: A) => T {
   // A function's `prototype` is what `new` gives its objects; a `function` expression's may be replaced.
   (initialiser as unknown as { prototype: object }).prototype = Object.prototype;
