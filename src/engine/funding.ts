@@ -106,11 +106,23 @@ interface RatePlan {
   readonly fundingTimeMs: number;
 }
 
+/**
+ * A rate given with the command (rate units), strictly between −1 and 1: a rate of 100 % or more would take a
+ * position's whole notional in one payment, far past any venue's cap, so it is a bad input, not a rate.
+ */
+function givenRate(text: unknown): bigint | Rejection {
+  const rate = units(text, RATE_SCALE, 'rate', 'invalid_command', 'any');
+  if (isRejection(rate)) return rate;
+  if (rate <= -RATE_ONE || rate >= RATE_ONE)
+    return reject('invalid_command', `rate ${shown(text)} is not between -1 and 1 (exclusive)`);
+  return rate;
+}
+
 /** Without a price layer the rate is the command's, as given. */
 function externalRate(c: Of<'fundingTick'>): RatePlan | Rejection {
   if (c.rate === undefined)
     return reject('invalid_command', `${c.symbol} has no price layer: the rate is required`);
-  const rate = units(c.rate, RATE_SCALE, 'rate', 'invalid_command', 'any');
+  const rate = givenRate(c.rate);
   if (isRejection(rate)) return rate;
   return { rate, limit: null, fundingTimeMs: c.timestampMs };
 }
@@ -139,7 +151,7 @@ function layerRate(
   let rate: Rational;
   let limit: 'cap' | 'floor' | null;
   if (c.rate !== undefined) {
-    const given = units(c.rate, RATE_SCALE, 'rate', 'invalid_command', 'any');
+    const given = givenRate(c.rate);
     if (isRejection(given)) return given;
     const held = limitRate(model, Rational.fromUnits(given, RATE_SCALE), mmr);
     rate = held.rate;

@@ -3,7 +3,7 @@ import { compileInstrument, type CompiledInstrument } from '../margin/index.js';
 import { divide, MAX_DECIMAL_SCALE, parseDecimal, pow10, Rational } from '../numbers/index.js';
 import type { Command, Rejection, TierInput } from './commands.js';
 import type { EngineEvent } from './events.js';
-import { identifier, isRejection, reject, shown, units } from './parse.js';
+import { givenOr, identifier, isRejection, reject, shown, units } from './parse.js';
 import { parseLiquidationSpec, type LiquidationConfig } from './liquidationConfig.js';
 import { emptyPriceState, parsePriceSpec, type PriceState } from './priceLayer.js';
 import {
@@ -25,7 +25,9 @@ function scaleField(value: unknown, field: string): number | Rejection {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_DECIMAL_SCALE) {
     return reject('invalid_instrument', `${field} must be an integer from 0 to ${MAX_DECIMAL_SCALE}`);
   }
-  return value;
+  // JSON's `-0` is zero: stored and announced as 0 (an event compared after a replay of the journal, which
+  // writes it as 0, must be the same).
+  return value === 0 ? 0 : value;
 }
 
 function tierSpecs(tiers: unknown): TierSpec[] | Rejection {
@@ -210,9 +212,9 @@ export function setParameter(state: EngineState, c: Of<'setParameter'>): EngineE
   if (fields.length === 0) return reject('invalid_command', 'setParameter changes nothing');
   const spec: InstrumentSpec = {
     ...current.spec,
-    makerFeeRate: c.makerFeeRate ?? current.spec.makerFeeRate,
-    takerFeeRate: c.takerFeeRate ?? current.spec.takerFeeRate,
-    tiers: c.tiers ?? current.spec.tiers,
+    makerFeeRate: givenOr(c.makerFeeRate, current.spec.makerFeeRate),
+    takerFeeRate: givenOr(c.takerFeeRate, current.spec.takerFeeRate),
+    tiers: givenOr(c.tiers, current.spec.tiers),
   };
   const built = buildInstrument(spec, asset.scale);
   if (isRejection(built)) return built;

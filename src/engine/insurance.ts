@@ -2,7 +2,7 @@ import { LedgerAccounts, type Balance } from '../ledger/index.js';
 import { assert } from '../numbers/index.js';
 import type { Command, Rejection } from './commands.js';
 import type { EngineEvent } from './events.js';
-import { identifier, isRejection, reject, shown, units } from './parse.js';
+import { givenOr, identifier, isRejection, reject, shown, units } from './parse.js';
 import type { EngineState, InsuranceFundState } from './state.js';
 
 type Of<T extends Command['type']> = Extract<Command, { type: T }>;
@@ -78,7 +78,7 @@ export function createInsuranceFund(
 export function fundInsurance(state: EngineState, c: Of<'fundInsurance'>): EngineEvent[] | Rejection {
   const fund = typeof c.fund === 'string' ? state.insuranceFunds.get(c.fund) : undefined;
   if (fund === undefined) return reject('unknown_fund', `insurance fund ${shown(c.fund)} does not exist`);
-  const pool = c.pool ?? 'base';
+  const pool = givenOr(c.pool, 'base');
   if (pool !== 'base' && pool !== 'reserve') return reject('invalid_command', 'pool must be base or reserve');
   const scale = state.assets.get(fund.asset)?.scale ?? 0;
   const amount = units(c.amount, scale, 'amount', 'invalid_amount', 'positive');

@@ -2,7 +2,7 @@ import { BINANCE_2020_CLEARANCE_FEE, clearanceFeeRate } from '../liquidation/cle
 import { isRulebookId, type RulebookId } from '../market/index.js';
 import { divide, pow10, type Rational } from '../numbers/index.js';
 import type { LiquidationSpecInput, Rejection } from './commands.js';
-import { identifier, isRejection, reject, shown, units } from './parse.js';
+import { givenOr, identifier, isRejection, reject, shown, units } from './parse.js';
 import { RATE_SCALE } from './state.js';
 
 /** ADL rankings the engine offers (RULEBOOK.md §4.5). */
@@ -107,7 +107,7 @@ export function parseLiquidationSpec(
     backstopAccount = id;
   }
   const preset = PRESETS[spec.rules];
-  const adlPolicy = spec.adlPolicy ?? preset.adl;
+  const adlPolicy = givenOr(spec.adlPolicy, preset.adl);
   if (!isAdlPolicyId(adlPolicy)) {
     return reject(
       'invalid_instrument',
@@ -128,7 +128,7 @@ export function parseLiquidationSpec(
     fee = divide(rate.value.num * pow10(RATE_SCALE), rate.value.den, 'ceil');
   } else {
     fee = units(
-      spec.clearanceFeeRate ?? (presetFee === 'binance2020' ? undefined : presetFee.rate),
+      givenOr(spec.clearanceFeeRate, presetFee === 'binance2020' ? undefined : presetFee.rate),
       RATE_SCALE,
       'liquidation.clearanceFeeRate',
       'invalid_instrument',
@@ -148,7 +148,7 @@ export function parseLiquidationSpec(
     };
   } else if (preset.step === 'blockLimit') {
     const limit = units(
-      spec.blockNotionalLimit ?? DYDX_BLOCK_NOTIONAL_LIMIT,
+      givenOr(spec.blockNotionalLimit, DYDX_BLOCK_NOTIONAL_LIMIT),
       assetScale,
       'liquidation.blockNotionalLimit',
       'invalid_instrument',

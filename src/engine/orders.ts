@@ -6,16 +6,16 @@ import type { EngineEvent } from './events.js';
 import { legTrade } from './exposure.js';
 import { priceUnits } from './instruments.js';
 import { crossFigures } from './marginView.js';
-import { identifier, isRejection, reject, shown, units } from './parse.js';
+import { givenOr, identifier, isRejection, reject, shown, units } from './parse.js';
 import { MAX_ORDERS_PER_ACCOUNT, type EngineState, type PositionSideKey } from './state.js';
 import { checkMarginRate } from './marginModel.js';
 import { checkStatutoryOpening } from './statutory.js';
 
 type Of<T extends Command['type']> = Extract<Command, { type: T }>;
 
-/** The position side a party trades, checked against the account's position mode. */
+/** The position side a party trades (absent: BOTH), checked against the account's position mode. */
 export function positionSideFor(mode: 'oneWay' | 'hedge', given: unknown): PositionSideKey | Rejection {
-  const side = given ?? 'BOTH';
+  const side = givenOr(given, 'BOTH');
   if (mode === 'oneWay')
     return side === 'BOTH' ? 'BOTH' : reject('position_mode_mismatch', 'a one-way account trades BOTH');
   return side === 'LONG' || side === 'SHORT'

@@ -18,6 +18,15 @@ export function shown(value: unknown): string {
   }
 }
 
+/**
+ * An optional field's value, or `fallback` when it is absent. Only absence takes the fallback: a `null` (which
+ * JSON can send where the type says nothing of it) is passed on, so the field's check rejects it (`??` would
+ * take it as absent).
+ */
+export function givenOr<T, F>(value: T | undefined, fallback: F): T | F {
+  return value === undefined ? fallback : value;
+}
+
 /** A rejection value (expected, not an exception). */
 export function reject(code: RejectCode, message: string): Rejection {
   return { code, message };

@@ -175,6 +175,21 @@ describe('engine: bad commands get their code and change nothing', () => {
       },
       'invalid_command',
     ],
+    ['a funding rate of -100 %', { type: 'fundingTick', symbol: 'BTCUSDT', rate: '-1' }, 'invalid_command'],
+    ['a funding rate of 250 %', { type: 'fundingTick', symbol: 'BTCUSDT', rate: '2.5' }, 'invalid_command'],
+    [
+      'a null fee rate (a field is given or absent)',
+      { type: 'setParameter', symbol: 'BTCUSDT', makerFeeRate: null },
+      'invalid_instrument',
+    ],
+    [
+      'a fill party whose positionSide is null',
+      {
+        ...fill('ps', '0.1', '50000', 'alice', 'bob'),
+        buyer: { accountId: 'alice', liquidity: 'maker', positionSide: null },
+      },
+      'position_mode_mismatch',
+    ],
     [
       'a fill whose buyer is null',
       { ...fill('nb', '0.1', '50000', 'alice', 'bob'), buyer: null },
@@ -186,6 +201,14 @@ describe('engine: bad commands get their code and change nothing', () => {
       Harness.venue().rejects(body, code);
     });
   }
+
+  test("JSON's -0 as a scale is taken as 0 (as the journal writes it back)", () => {
+    const h = Harness.venue();
+    const result = h.ok({ type: 'configureAsset', asset: 'JPY', scale: JSON.parse('-0') as number });
+    assert.ok(result.ok);
+    assert.deepEqual(result.events, [{ type: 'AssetConfigured', asset: 'JPY', scale: 0 }]);
+    assert.ok(Object.is(h.engine.view.assets.get('JPY')?.scale, 0));
+  });
 
   test('duplicate idempotency id', () => {
     const h = Harness.venue();

@@ -9,7 +9,8 @@ import { binancePrices, btcListing, fill, Harness, SOURCES, TIERS } from './help
  * Malformed fields never crash the engine: for a valid command of every type, every field (top level and
  * nested, recursively, array elements included) is replaced in turn by each of a set of junk values, or
  * deleted, and the command applied on a venue where the untouched command is accepted. `apply` must return a
- * result, never throw; a rejected command leaves the state hash as it was; the invariants hold either way.
+ * result, never throw; a rejected command leaves the state hash as it was; the invariants hold either way. No
+ * field of any command takes `null` (a field is given or absent), so a null anywhere must be rejected.
  */
 
 type Body = Record<string, unknown>;
@@ -467,6 +468,8 @@ describe('no malformed field crashes the engine; a rejected one changes nothing'
           const outcome = attempt(h, (stamped) => replaced(baseline.body(stamped), path, make()));
           if (outcome.kind === 'failed')
             failures.push(`${type} ${pathText(path)} = ${label}: ${outcome.why}`);
+          if (outcome.kind === 'accepted' && label === 'null')
+            failures.push(`${type} ${pathText(path)} = null: accepted (taken as absent)`);
           // An accepted variant changed the venue (and a throw or a failed check may have): start afresh.
           if (outcome.kind !== 'rejected') h = baseline.prepare();
         }
