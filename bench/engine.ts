@@ -38,6 +38,10 @@ export interface EngineBenchOptions {
   readonly durableWarmupBatches: number;
   /** Also run bench/journal.ts (raw journal appends) for reference. */
   readonly journalReference: boolean;
+  /** Constant offered rates (fills/s) at which the durable engine's acknowledgement latency is measured. */
+  readonly latencyRates: readonly number[];
+  /** Seconds of fills offered at each rate (at most the workload's fills). */
+  readonly latencySeconds: number;
 }
 
 export const ENGINE_BENCH_DEFAULTS: EngineBenchOptions = {
@@ -51,6 +55,8 @@ export const ENGINE_BENCH_DEFAULTS: EngineBenchOptions = {
   memoryWarmupFills: 100_000,
   durableWarmupBatches: 30,
   journalReference: true,
+  latencyRates: [10_000, 50_000, 75_000],
+  latencySeconds: 3,
 };
 
 /** Issue 3's targets. */
@@ -123,6 +129,8 @@ export interface EngineBenchResult {
     readonly stateHashMatches: boolean;
   };
   readonly decimal: RateMeasurement;
+  /** Acknowledgement latency of the durable engine at each constant offered rate (`runLatency`). */
+  readonly latency: readonly Omit<LatencyRun, 'outcomes'>[];
   /** bench/journal.ts: raw appends of ~200-byte payloads, no engine. */
   readonly journalAppend: { readonly commandsPerSecond: number; readonly batch: number } | null;
   readonly agreement: Agreement;
@@ -236,50 +244,137 @@ interface DurableRun extends Run {
   readonly journalBytes: number;
 }
 
-/** One repetition on a fresh temporary FULL-sync journal: set-up submitted untimed, then the fill batches timed. */
-async function runDurable(
+type BenchJournal = ReturnType<typeof openSqliteJournal>;
+type BenchDurableEngine = Awaited<ReturnType<typeof DurableEngine.open>>;
+
+/**
+ * Runs `body` on a durable engine over a fresh temporary FULL-sync journal with the set-up already submitted
+ * (untimed); the journal is closed and deleted afterwards.
+ */
+async function onFreshJournal<T>(
   setupBatches: readonly Command[][],
-  fillBatches: readonly Command[][],
-): Promise<DurableRun> {
+  body: (engine: BenchDurableEngine, journal: BenchJournal, path: string) => Promise<T>,
+): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'bulwark-bench-engine-'));
   try {
     const path = join(dir, 'journal.db');
     const journal = openSqliteJournal(path, { synchronous: 'full' });
     try {
-      const settings = journal.storageSettings();
       const engine = await DurableEngine.open(journal);
       for (const batch of setupBatches) {
         const results = await engine.submit(batch);
         if (results.some((r) => !r.ok)) throw new Error('DurableEngine: a set-up command was rejected');
       }
-      const outcomes: (string | null)[] = [];
-      const start = process.hrtime.bigint();
-      for (const batch of fillBatches) {
-        const results = await engine.submit(batch);
-        for (const result of results) outcomes.push(result.ok ? null : result.code);
-      }
-      const ns = Number(process.hrtime.bigint() - start);
-      const size = (file: string): number => {
-        try {
-          return statSync(file).size;
-        } catch {
-          return 0;
-        }
-      };
-      return {
-        ns,
-        outcomes,
-        stateHash: engine.stateHash(),
-        journalMode: settings.journalMode,
-        synchronous: settings.synchronous,
-        journalBytes: size(path) + size(`${path}-wal`),
-      };
+      return await body(engine, journal, path);
     } finally {
       await journal.close();
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** One repetition on a fresh temporary FULL-sync journal: set-up submitted untimed, then the fill batches timed. */
+async function runDurable(
+  setupBatches: readonly Command[][],
+  fillBatches: readonly Command[][],
+): Promise<DurableRun> {
+  return onFreshJournal(setupBatches, async (engine, journal, path) => {
+    const settings = journal.storageSettings();
+    const outcomes: (string | null)[] = [];
+    const start = process.hrtime.bigint();
+    for (const batch of fillBatches) {
+      const results = await engine.submit(batch);
+      for (const result of results) outcomes.push(result.ok ? null : result.code);
+    }
+    const ns = Number(process.hrtime.bigint() - start);
+    const size = (file: string): number => {
+      try {
+        return statSync(file).size;
+      } catch {
+        return 0;
+      }
+    };
+    return {
+      ns,
+      outcomes,
+      stateHash: engine.stateHash(),
+      journalMode: settings.journalMode,
+      synchronous: settings.synchronous,
+      journalBytes: size(path) + size(`${path}-wal`),
+    };
+  });
+}
+
+/** Acknowledgement latency at one constant offered rate (see `LatencyMeasurement`). */
+export interface LatencyRun {
+  readonly offeredPerSecond: number;
+  readonly commands: number;
+  /** Journal transactions (one fsync each). */
+  readonly commits: number;
+  /** From each command's scheduled arrival to its acknowledgement, ns. */
+  readonly p50Ns: number;
+  readonly p99Ns: number;
+  readonly p999Ns: number;
+  readonly maxNs: number;
+  /** Commands acknowledged per second over the run (below the offered rate: the engine fell behind). */
+  readonly achievedPerSecond: number;
+  readonly outcomes: readonly (string | null)[];
+}
+
+/** The value at quantile `q` of ascending samples (nearest rank). */
+function quantile(sorted: Float64Array, q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? 0;
+}
+
+/**
+ * The durable engine under a constant offered load (STYLE.md: latency as percentiles from a constant-rate load,
+ * not an average). Fill k arrives at k / `perSecond` s; each commit (`DurableEngine.submit`: one SQLite
+ * transaction, synchronous FULL, then apply) takes every fill that has arrived, at most `maxBatch`, and its
+ * acknowledgement is when `submit` returns. A fill's latency runs from its scheduled arrival, so waiting behind
+ * a slow commit counts (no coordinated omission). With nothing arrived the loop waits (spins) for the next fill.
+ */
+async function runLatency(
+  setupBatches: readonly Command[][],
+  fills: readonly Command[],
+  perSecond: number,
+  maxBatch: number,
+): Promise<LatencyRun> {
+  return onFreshJournal(setupBatches, async (engine) => {
+    const n = fills.length;
+    const intervalNs = 1e9 / perSecond;
+    const latencyNs = new Float64Array(n);
+    const outcomes: (string | null)[] = [];
+    let next = 0;
+    let commits = 0;
+    const start = process.hrtime.bigint();
+    const elapsedNs = (): number => Number(process.hrtime.bigint() - start);
+    /** One past the last fill that has arrived by now, at most `maxBatch` after `next`. */
+    const arrived = (): number => Math.min(n, next + maxBatch, Math.floor(elapsedNs() / intervalNs) + 1);
+    while (next < n) {
+      let end = arrived();
+      while (end <= next) end = arrived();
+      const results = await engine.submit(fills.slice(next, end));
+      const ackNs = elapsedNs();
+      for (let k = next; k < end; k++) latencyNs[k] = ackNs - k * intervalNs;
+      for (const result of results) outcomes.push(result.ok ? null : result.code);
+      commits++;
+      next = end;
+    }
+    const totalNs = elapsedNs();
+    latencyNs.sort();
+    return {
+      offeredPerSecond: perSecond,
+      commands: n,
+      commits,
+      p50Ns: quantile(latencyNs, 0.5),
+      p99Ns: quantile(latencyNs, 0.99),
+      p999Ns: quantile(latencyNs, 0.999),
+      maxNs: latencyNs[n - 1] ?? 0,
+      achievedPerSecond: n / (totalNs / 1e9),
+      outcomes,
+    };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -433,6 +528,21 @@ export async function benchEngine(overrides: Partial<EngineBenchOptions> = {}): 
   const memoryOutcomes = memoryRuns[0]?.outcomes ?? [];
   const agreement = compareStates(w, lastEngine.view, check.ledger, memoryOutcomes, check.run.outcomes);
 
+  // Latency at constant offered rates, on fresh journals (after the throughput rounds: a run that falls behind
+  // leaves nothing behind it).
+  const latency: Omit<LatencyRun, 'outcomes'>[] = [];
+  for (const perSecond of options.latencyRates) {
+    const count = Math.min(n, Math.round(perSecond * options.latencySeconds));
+    const { outcomes, ...run } = await runLatency(
+      setupBatches,
+      w.fills.slice(0, count),
+      perSecond,
+      options.batch,
+    );
+    failures.push(...outcomeDifferences(`latency at ${grouped(perSecond)}/s`, outcomes, w.expected));
+    latency.push(run);
+  }
+
   // Reference: the colleague's raw journal append benchmark.
   const journalAppend = options.journalReference ? await benchJournal() : null;
 
@@ -474,6 +584,7 @@ export async function benchEngine(overrides: Partial<EngineBenchOptions> = {}): 
       stateHashMatches: durableRuns.every((r) => r.stateHash === memoryHash),
     },
     decimal: rate('decimal.js object engine (naive baseline)', n, decimalRuns),
+    latency,
     journalAppend,
     agreement,
     targets: ENGINE_TARGETS,
@@ -499,6 +610,45 @@ function rejectionText(m: RateMeasurement): string {
   return entries.length === 0
     ? 'none'
     : entries.map(([code, count]) => `${code} ${grouped(count)}`).join(', ');
+}
+
+/** The latency table: one row per offered rate. */
+function latencyLines(runs: readonly Omit<LatencyRun, 'outcomes'>[], maxBatch: number): string[] {
+  if (runs.length === 0) return [];
+  const ms = (ns: number): string => (ns / 1e6).toFixed(2);
+  const header = [
+    'offered fills/s',
+    'fills',
+    'commits',
+    'fills/commit',
+    'p50 ms',
+    'p99 ms',
+    'p99.9 ms',
+    'max ms',
+  ];
+  const cells = runs.map((run) => [
+    grouped(run.offeredPerSecond) +
+      (run.achievedPerSecond < 0.98 * run.offeredPerSecond
+        ? ` (kept up with ${grouped(run.achievedPerSecond)})`
+        : ''),
+    grouped(run.commands),
+    grouped(run.commits),
+    (run.commands / run.commits).toFixed(1),
+    ms(run.p50Ns),
+    ms(run.p99Ns),
+    ms(run.p999Ns),
+    ms(run.maxNs),
+  ]);
+  const widths = header.map((h, c) => Math.max(h.length, ...cells.map((l) => (l[c] ?? '').length)));
+  const row = (line: readonly string[]): string =>
+    '   ' + line.map((cell, c) => cell.padStart(widths[c] ?? 0)).join('  ');
+  return [
+    `   acknowledgement latency of DurableEngine.submit under a constant offered load (fresh journal per rate): ` +
+      `each commit (one SQLite transaction, FULL, then apply) takes every fill that has arrived, at most ${grouped(maxBatch)}; ` +
+      `a fill's latency runs from its scheduled arrival to its acknowledgement (waiting behind a commit counts)`,
+    row(header),
+    ...cells.map(row),
+  ];
 }
 
 /** Section 3 of `npm run bench` as lines of text. */
@@ -561,6 +711,7 @@ export function formatEngineSection(r: EngineBenchResult): string[] {
         `${grouped(r.journalAppend.commandsPerSecond)} commands/s`,
     );
   }
+  lines.push(...latencyLines(r.latency, o.batch));
   for (const m of rows) {
     const rejected = m.ops - m.accepted;
     if (rejected > m.ops / 100)
