@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { wholeNumberOption } from './wholeNumber.js';
 import { fileURLToPath } from 'node:url';
 import { assert, divide } from '../numbers/index.js';
 import {
@@ -117,11 +118,8 @@ function fraction(option: string, text: string): Fixed | Rejection {
 }
 
 function wholeNumber(option: string, text: string, min: number, max: number): number | Rejection {
-  if (!/^\d{1,9}$/.test(text.trim()))
-    return reject(`--${option}: ${JSON.stringify(text)} is not a whole number`);
-  const value = Number(text.trim());
-  if (value < min || value > max) return reject(`--${option}: ${value} is not in [${min}, ${max}]`);
-  return value;
+  const value = wholeNumberOption(option, text, min, max);
+  return typeof value === 'number' ? value : reject(value.error);
 }
 
 function horizonList(text: string): number[] | Rejection {

@@ -11,7 +11,8 @@ import { RULEBOOKS } from '../simulator/replay.js';
 import { runDemo } from './demo.js';
 import { runJournalInspect } from './journalInspect.js';
 import { runReplay } from './replay.js';
-import { runEngine } from './run.js';
+import { DEFAULT_SNAPSHOT_EVERY, runEngine } from './run.js';
+import { wholeNumberOption } from './wholeNumber.js';
 
 /** Prints a command's output and sets its exit code. */
 function respond({ exitCode, output }: { exitCode: number; output: string }): void {
@@ -66,8 +67,24 @@ program
     'run the engine on a SQLite journal: JSON commands in on stdin, one acknowledgement line each once durable',
   )
   .argument('<journal>', 'the journal file (created when missing)')
-  .action(async (path: string) => {
-    process.exitCode = await runEngine(path, process.stdin, { write: (line) => process.stdout.write(line) });
+  .option(
+    '--snapshot-every <commands>',
+    `save a snapshot after this many commands (0: only on {"control":"snapshot"})`,
+    String(DEFAULT_SNAPSHOT_EVERY),
+  )
+  .action(async (path: string, options: { snapshotEvery: string }) => {
+    const snapshotEvery = wholeNumberOption('snapshot-every', options.snapshotEvery, 0);
+    if (typeof snapshotEvery !== 'number') {
+      process.stderr.write(`bulwark run: ${snapshotEvery.error}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    process.exitCode = await runEngine(
+      path,
+      process.stdin,
+      { write: (line) => process.stdout.write(line) },
+      { snapshotEvery },
+    );
   });
 
 const journalCommand = program.command('journal').description('work with a journal');

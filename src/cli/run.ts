@@ -5,6 +5,21 @@ import { DurableEngine, openSqliteJournal, StartupError } from '../journal/index
 /** Most commands journaled in one transaction. */
 const BATCH_MAX = 1000;
 
+/**
+ * Commands between automatic snapshots, by default: start-up replays at most about this many (~0.5 s at the
+ * engine's rate) after verifying the chain, and a snapshot of a venue's state is small beside the journal that
+ * this many commands make.
+ */
+export const DEFAULT_SNAPSHOT_EVERY = 100_000;
+
+export interface RunOptions {
+  /**
+   * A snapshot is saved once this many commands have been journaled since the last one (checked after each
+   * batch, once its acknowledgements are written); 0: only on `{"control":"snapshot"}`.
+   */
+  readonly snapshotEvery: number;
+}
+
 interface Output {
   write(line: string): void;
 }
@@ -15,9 +30,15 @@ interface Output {
  * result line per command (`{"seq":…,"ok":true,"events":n}` or `{"seq":…,"ok":false,"code":…}`): a result
  * line is the acknowledgement. Control lines: `{"control":"hash"}` prints the state hash, `{"control":"snapshot"}`
  * saves a snapshot. A line that is not a command gets `{"error":…}` and is not journaled. On start it prints
- * `{"ready":true,…}` after the normal start-up (verify, snapshot, replay).
+ * `{"ready":true,…}` after the normal start-up (verify, snapshot, replay). Snapshots are also saved every
+ * `options.snapshotEvery` commands.
  */
-export async function runEngine(path: string, input: NodeJS.ReadableStream, output: Output): Promise<number> {
+export async function runEngine(
+  path: string,
+  input: NodeJS.ReadableStream,
+  output: Output,
+  options: RunOptions = { snapshotEvery: DEFAULT_SNAPSHOT_EVERY },
+): Promise<number> {
   let journal;
   try {
     journal = openSqliteJournal(path);
@@ -42,6 +63,12 @@ export async function runEngine(path: string, input: NodeJS.ReadableStream, outp
     `${JSON.stringify({ ready: true, lastSeq: durable.lastSeq, replayed: durable.replayed, stateHash: durable.stateHash() })}\n`,
   );
 
+  /** The sequence number of the latest snapshot (0: none): start-up restored it and replayed the rest. */
+  let snapshotSeq = durable.lastSeq - durable.replayed;
+  const saveSnapshot = async (): Promise<void> => {
+    await durable.snapshot();
+    snapshotSeq = durable.lastSeq;
+  };
   let pending: string[] = [];
   let draining: Promise<void> = Promise.resolve();
   const flush = async (): Promise<void> => {
@@ -76,7 +103,7 @@ export async function runEngine(path: string, input: NodeJS.ReadableStream, outp
           typeof parsed === 'object' && parsed !== null && 'control' in parsed ? parsed.control : undefined;
         if (control !== undefined) {
           await submitBatch();
-          if (control === 'snapshot') await durable.snapshot();
+          if (control === 'snapshot') await saveSnapshot();
           replies.push(
             JSON.stringify(
               control === 'hash' || control === 'snapshot'
@@ -112,6 +139,8 @@ export async function runEngine(path: string, input: NodeJS.ReadableStream, outp
       }
       await submitBatch();
       output.write(`${replies.join('\n')}\n`);
+      if (options.snapshotEvery > 0 && durable.lastSeq - snapshotSeq >= options.snapshotEvery)
+        await saveSnapshot();
     }
   };
   const lines = createInterface({ input, crlfDelay: Infinity });

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { wholeNumberOption } from './wholeNumber.js';
 import { CRASH_WINDOW_IDS } from '../simulator/crashWindows.js';
 import { isRulebook, RULEBOOKS, simulate, SimulationError } from '../simulator/replay.js';
 import {
@@ -28,9 +29,8 @@ const DEFAULT_ACCOUNTS = 100_000;
 
 function wholeNumber(text: string | undefined, fallback: number, option: string, min: number): number {
   if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < min)
-    throw new SimulationError(`${option} must be a whole number ≥ ${min}, got ${JSON.stringify(text)}`);
+  const value = wholeNumberOption(option, text, min);
+  if (typeof value !== 'number') throw new SimulationError(value.error);
   return value;
 }
 
@@ -50,9 +50,9 @@ export function runSimulate(
     const rulebook = options.rulebook ?? 'binance';
     if (!isRulebook(rulebook)) throw new SimulationError(`--rulebook must be one of ${RULEBOOKS.join(', ')}`);
     const rulebooks = options.compare === true ? RULEBOOKS : [rulebook];
-    const accounts = wholeNumber(options.accounts, DEFAULT_ACCOUNTS, '--accounts', 1);
-    const seed = wholeNumber(options.seed, 1, '--seed', 0);
-    const ticksPerMinute = wholeNumber(options.ticks, 6, '--ticks', 4);
+    const accounts = wholeNumber(options.accounts, DEFAULT_ACCOUNTS, 'accounts', 1);
+    const seed = wholeNumber(options.seed, 1, 'seed', 0);
+    const ticksPerMinute = wholeNumber(options.ticks, 6, 'ticks', 4);
     let progress: ReturnType<typeof createProgress> | null = null;
     const report = simulate({
       scenario,
