@@ -1,6 +1,5 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { wholeNumberOption } from './wholeNumber.js';
 import { fileURLToPath } from 'node:url';
 import { assert, divide } from '../numbers/index.js';
 import {
@@ -27,6 +26,7 @@ import {
   type Fixed,
 } from '../statutory/formula/index.js';
 import { profileById, type JurisdictionProfile } from '../statutory/profiles/index.js';
+import { wholeNumberOption } from './wholeNumber.js';
 
 /** The bundled real BTC/USDT daily history (Binance spot, 2017-08-17 → 2026-06-19; see its README). */
 export const DEFAULT_BACKTEST_DATA_PATH = fileURLToPath(

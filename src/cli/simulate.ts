@@ -1,6 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { wholeNumberOption } from './wholeNumber.js';
 import { CRASH_WINDOW_IDS } from '../simulator/crashWindows.js';
 import { isRulebook, RULEBOOKS, simulate, SimulationError } from '../simulator/replay.js';
 import {
@@ -9,6 +8,7 @@ import {
   renderTerminalSummary,
   reportJson,
 } from '../simulator/report/index.js';
+import { wholeNumberOption } from './wholeNumber.js';
 
 /** The options of `bulwark simulate`, as the command line gives them. */
 export interface SimulateCliOptions {
