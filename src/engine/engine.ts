@@ -1,7 +1,7 @@
 import { sha256Hex } from '../crypto/sha256.js';
 import { Ledger, LedgerAccounts } from '../ledger/index.js';
 import { assert } from '../numbers/index.js';
-import { plainConstructor } from '../runtime/plainObject.js';
+import { plainConstructor, type Fields } from '../runtime/plainObject.js';
 import {
   adjustIsolatedMargin,
   createAccount,
@@ -55,7 +55,10 @@ export type ApplyResult =
 type Handler = (state: EngineState, command: never) => EngineEvent[] | Rejection;
 
 /** An applied command's result (a plain object without an allocation site: src/runtime/plainObject.ts). */
-const Applied = plainConstructor(function (this: { ok: true; events: EngineEvent[] }, events: EngineEvent[]) {
+const Applied = plainConstructor(function (
+  this: Fields<Extract<ApplyResult, { ok: true }>>,
+  events: EngineEvent[],
+) {
   this.ok = true;
   this.events = events;
 });
