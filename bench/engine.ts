@@ -16,6 +16,7 @@ import { built } from './built.js';
 import { D, DecimalLedger } from './decimalLedger.js';
 import { ASSET, ASSET_SCALE, buildFillWorkload, type FillKind, type FillWorkload } from './fillWorkload.js';
 import { benchJournal } from './journal.js';
+import { collectGarbage } from './timing.js';
 
 const { DurableEngine, Engine: BuiltEngine, openSqliteJournal } = built;
 
@@ -206,6 +207,7 @@ function runMemory(w: FillWorkload, fills: readonly Command[]): { run: Run; engi
   const engine = BuiltEngine.create();
   applySetup((c) => engine.apply(c), w.setup, 'Engine.apply');
   const outcomes = new Array<string | null>(fills.length);
+  collectGarbage();
   const start = process.hrtime.bigint();
   let i = 0;
   for (const command of fills) {
@@ -221,6 +223,7 @@ function runDecimal(w: FillWorkload): { run: Run; ledger: DecimalLedger } {
   applySetup((c) => ledger.apply(c), w.setup, 'decimal.js');
   const fills = w.fills;
   const outcomes = new Array<string | null>(fills.length);
+  collectGarbage();
   const start = process.hrtime.bigint();
   let i = 0;
   for (const command of fills) {
@@ -282,6 +285,7 @@ async function runDurable(
   return onFreshJournal(setupBatches, async (engine, journal, path) => {
     const settings = journal.storageSettings();
     const outcomes: (string | null)[] = [];
+    collectGarbage();
     const start = process.hrtime.bigint();
     for (const batch of fillBatches) {
       const results = await engine.submit(batch);

@@ -17,6 +17,7 @@ import { integerBetween, mulberry32, uniform } from '../src/simulator/prng.js';
 import { btcListing, Feed } from './feed.js';
 import type { FloatScanJob, FloatScanReply } from './floatScanWorker.js';
 import { loadBtcBrackets, tierInputs } from './population.js';
+import { collectGarbage } from './timing.js';
 
 const START_MS = Date.UTC(2025, 9, 10, 20);
 const PRICE_UNITS = 100_000; // kernel price units per USDT: asset scale 8 − qty scale 3
@@ -74,11 +75,6 @@ export interface LiquidationBenchResult {
   readonly loadAfter: number;
   /** The engine process's JS heap in use after the ticks. */
   readonly heapBytes: number;
-}
-
-/** A full collection when the process allows it (`node --expose-gc`); nothing otherwise. */
-function collectGarbage(): void {
-  (globalThis as { gc?: () => void }).gc?.();
 }
 
 /** A standard normal draw (Box–Muller on the seeded generator). */

@@ -23,6 +23,11 @@ export interface Measurement {
  */
 export type Pass = (tick: number) => number;
 
+/** A full collection when the process allows it (`node --expose-gc`); nothing otherwise. */
+export function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
 const elapsedNs = (start: bigint): number => Number(process.hrtime.bigint() - start);
 
 export function measure(
