@@ -1,5 +1,11 @@
 import { existsSync } from 'node:fs';
-import { JournalError, openSqliteJournal, type JournalRecord, type SqliteJournal } from '../journal/index.js';
+import {
+  JournalError,
+  openSqliteJournal,
+  type JournalRecord,
+  type SnapshotInfo,
+  type SqliteJournal,
+} from '../journal/index.js';
 
 /** Commands shown when no limit is given, and the most one run will show (a journal can hold millions). */
 export const INSPECT_LIMIT_DEFAULT = 20;
@@ -28,6 +34,8 @@ type Inspection =
 interface Listing {
   readonly path: string;
   readonly latestSnapshotSeq: number | null;
+  /** Every stored snapshot (seq and state hash), ascending. */
+  readonly snapshots: readonly SnapshotInfo[];
   readonly from: number;
   readonly limit: number;
   readonly commands: readonly JournalRecord[];
@@ -86,11 +94,13 @@ async function inspect(path: string, options: JournalInspectOptions): Promise<In
   }
   try {
     const result = await journal.verify();
-    const latestSnapshotSeq = (await journal.latestSnapshot())?.seq ?? null;
+    const snapshots = await journal.listSnapshots();
+    const latestSnapshotSeq = snapshots.at(-1)?.seq ?? null;
     const start = from ?? (result.ok ? 0 : Math.max(0, result.corruption.seq - CONTEXT_BEFORE_CORRUPTION));
     const listing = {
       path,
       latestSnapshotSeq,
+      snapshots,
       from: start,
       limit,
       commands: await journal.read(start, limit),
@@ -136,7 +146,11 @@ function renderText(inspection: Inspection): string {
       `last seq  ${body.lastSeq}`,
     );
   }
-  lines.push(`snapshot  ${body.latestSnapshotSeq === null ? 'none' : `seq ${body.latestSnapshotSeq}`}`, '');
+  const older = body.snapshots.slice(0, -1).map((snapshot) => snapshot.seq);
+  lines.push(
+    `snapshot  ${body.latestSnapshotSeq === null ? 'none' : `seq ${body.latestSnapshotSeq}`}${older.length === 0 ? '' : ` (older: seq ${older.join(', ')})`}`,
+    '',
+  );
   if (body.commands.length === 0) {
     lines.push(`no commands from seq ${body.from}`);
   } else {

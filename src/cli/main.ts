@@ -11,7 +11,7 @@ import { RULEBOOKS } from '../simulator/replay.js';
 import { runDemo } from './demo.js';
 import { runJournalInspect } from './journalInspect.js';
 import { runReplay } from './replay.js';
-import { DEFAULT_SNAPSHOT_EVERY, runEngine } from './run.js';
+import { DEFAULT_KEEP_SNAPSHOTS, DEFAULT_SNAPSHOT_EVERY, runEngine } from './run.js';
 import { wholeNumberOption } from './wholeNumber.js';
 
 /** Prints a command's output and sets its exit code. */
@@ -72,10 +72,17 @@ program
     `save a snapshot after this many commands (0: only on {"control":"snapshot"})`,
     String(DEFAULT_SNAPSHOT_EVERY),
   )
-  .action(async (path: string, options: { snapshotEvery: string }) => {
+  .option(
+    '--keep-snapshots <count>',
+    'keep this many of the latest snapshots, deleting older ones after each save (0: keep every one)',
+    String(DEFAULT_KEEP_SNAPSHOTS),
+  )
+  .action(async (path: string, options: { snapshotEvery: string; keepSnapshots: string }) => {
     const snapshotEvery = wholeNumberOption('snapshot-every', options.snapshotEvery, 0);
-    if (typeof snapshotEvery !== 'number') {
-      process.stderr.write(`bulwark run: ${snapshotEvery.error}\n`);
+    const keepSnapshots = wholeNumberOption('keep-snapshots', options.keepSnapshots, 0);
+    if (typeof snapshotEvery !== 'number' || typeof keepSnapshots !== 'number') {
+      const bad = typeof snapshotEvery !== 'number' ? snapshotEvery : keepSnapshots;
+      process.stderr.write(`bulwark run: ${typeof bad === 'number' ? '' : bad.error}\n`);
       process.exitCode = 2;
       return;
     }
@@ -83,7 +90,7 @@ program
       path,
       process.stdin,
       { write: (line) => process.stdout.write(line) },
-      { snapshotEvery },
+      { snapshotEvery, keepSnapshots },
     );
   });
 

@@ -12,12 +12,20 @@ const BATCH_MAX = 1000;
  */
 export const DEFAULT_SNAPSHOT_EVERY = 100_000;
 
+/**
+ * Snapshots kept in the journal, by default: start-up needs only the latest; the one before it is kept so that an
+ * operator can still restore from it (`journal inspect` lists both) should the latest be found damaged.
+ */
+export const DEFAULT_KEEP_SNAPSHOTS = 2;
+
 export interface RunOptions {
   /**
    * A snapshot is saved once this many commands have been journaled since the last one (checked after each
    * batch, once its acknowledgements are written); 0: only on `{"control":"snapshot"}`.
    */
   readonly snapshotEvery: number;
+  /** After each snapshot, older ones beyond this many are deleted (commands never are); 0: every one is kept. */
+  readonly keepSnapshots: number;
 }
 
 interface Output {
@@ -31,13 +39,13 @@ interface Output {
  * line is the acknowledgement. Control lines: `{"control":"hash"}` prints the state hash, `{"control":"snapshot"}`
  * saves a snapshot. A line that is not a command gets `{"error":…}` and is not journaled. On start it prints
  * `{"ready":true,…}` after the normal start-up (verify, snapshot, replay). Snapshots are also saved every
- * `options.snapshotEvery` commands.
+ * `options.snapshotEvery` commands, and only the latest `options.keepSnapshots` are kept.
  */
 export async function runEngine(
   path: string,
   input: NodeJS.ReadableStream,
   output: Output,
-  options: RunOptions = { snapshotEvery: DEFAULT_SNAPSHOT_EVERY },
+  options: RunOptions = { snapshotEvery: DEFAULT_SNAPSHOT_EVERY, keepSnapshots: DEFAULT_KEEP_SNAPSHOTS },
 ): Promise<number> {
   let journal;
   try {
@@ -68,6 +76,7 @@ export async function runEngine(
   const saveSnapshot = async (): Promise<void> => {
     await durable.snapshot();
     snapshotSeq = durable.lastSeq;
+    if (options.keepSnapshots > 0) await journal.pruneSnapshots(options.keepSnapshots);
   };
   let pending: string[] = [];
   let draining: Promise<void> = Promise.resolve();

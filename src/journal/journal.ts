@@ -24,6 +24,12 @@ export interface Snapshot {
   readonly state: string;
 }
 
+/** A stored snapshot without its state: where it was taken and the state hash it holds. */
+export interface SnapshotInfo {
+  readonly seq: number;
+  readonly stateHash: string;
+}
+
 /** What verification found wrong, naming the first bad sequence number. */
 export interface JournalCorruption {
   readonly seq: number;
@@ -53,6 +59,14 @@ export interface Journal {
   saveSnapshot(snapshot: Snapshot): Promise<void>;
   /** The snapshot with the highest seq, or null. */
   latestSnapshot(): Promise<Snapshot | null>;
+  /** Every stored snapshot's seq and state hash, in ascending seq. */
+  listSnapshots(): Promise<SnapshotInfo[]>;
+  /**
+   * Deletes every snapshot but the `keep` (an integer ≥ 1) with the highest seq, in one transaction; resolves to
+   * how many were deleted. Commands are never deleted: the chain stays verifiable, and the state replayable,
+   * from the first command. Start-up needs only the latest snapshot; older ones only take space.
+   */
+  pruneSnapshots(keep: number): Promise<number>;
   close(): Promise<void>;
 }
 

@@ -117,6 +117,17 @@ function sequenceError(seq: number, previousSeq: number, storedLastSeq: number, 
   );
 }
 
+/** Checks `pruneSnapshots`'s `keep`: a whole number of snapshots, at least the latest one. */
+export function checkKeepSnapshots(keep: number): void {
+  if (!Number.isSafeInteger(keep) || keep < 1) {
+    throw new JournalError(
+      'invalid_snapshot',
+      null,
+      `pruneSnapshots rejected: keep must be an integer of at least 1 (the latest snapshot stays), not ${String(keep)}`,
+    );
+  }
+}
+
 /**
  * A snapshot may only describe commands the journal already holds (journal first): 0 ≤ seq ≤ the last stored
  * seq, with non-empty, well-formed text.

@@ -11,9 +11,11 @@ import {
   type JournalEntry,
   type JournalRecord,
   type Snapshot,
+  type SnapshotInfo,
 } from './journal.js';
 import {
   checkEntries,
+  checkKeepSnapshots,
   checkReadRange,
   checkSnapshot,
   headMismatchError,
@@ -136,6 +138,24 @@ class MemoryJournal implements Journal {
         if (latest === null || snapshot.seq > latest.seq) latest = snapshot;
       }
       return latest;
+    });
+  }
+  listSnapshots(): Promise<SnapshotInfo[]> {
+    return settle(() => {
+      this.#checkOpen();
+      return [...this.#store.snapshots.values()]
+        .map(({ seq, stateHash }) => ({ seq, stateHash }))
+        .sort((a, b) => a.seq - b.seq);
+    });
+  }
+
+  pruneSnapshots(keep: number): Promise<number> {
+    return settle(() => {
+      this.#checkOpen();
+      checkKeepSnapshots(keep);
+      const seqs = [...this.#store.snapshots.keys()].sort((a, b) => b - a);
+      for (const seq of seqs.slice(keep)) this.#store.snapshots.delete(seq);
+      return Math.max(0, seqs.length - keep);
     });
   }
 

@@ -20,9 +20,11 @@ import {
   type JournalEntry,
   type JournalRecord,
   type Snapshot,
+  type SnapshotInfo,
 } from './journal.js';
 import {
   checkEntries,
+  checkKeepSnapshots,
   checkReadRange,
   checkSnapshot,
   headMismatchError,
@@ -168,6 +170,8 @@ class SqliteJournalImpl implements SqliteJournal {
   readonly #latestSnapshot: SqliteStatement;
   readonly #appendBatch: SqliteTransaction<[readonly JournalEntry[], JournalEntry], JournalHead>;
   readonly #insertSnapshot: SqliteStatement;
+  readonly #snapshotInfos: SqliteStatement;
+  readonly #pruneSnapshots: SqliteStatement;
   readonly #verifyAll: SqliteTransaction<[], VerifyResult>;
   /** Where the next append continues the chain; kept in step with the recorded head by every append. */
   #head: JournalHead | null;
@@ -187,6 +191,11 @@ class SqliteJournalImpl implements SqliteJournal {
     );
     this.#insertSnapshot = db.prepare(
       `INSERT INTO snapshots (seq, state_hash, state) VALUES (?, ?, ?) ON CONFLICT (seq) DO NOTHING`,
+    );
+    this.#snapshotInfos = db.prepare(`SELECT seq, state_hash FROM snapshots ORDER BY seq`);
+    // One statement, so one implicit transaction: the kept ones are the highest seqs at the moment it runs.
+    this.#pruneSnapshots = db.prepare(
+      `DELETE FROM snapshots WHERE seq NOT IN (SELECT seq FROM snapshots ORDER BY seq DESC LIMIT ?)`,
     );
     const insertCommand = db.prepare(`INSERT INTO commands (seq, payload, hash) VALUES (?, ?, ?)`);
     const recordHead = db.prepare(
@@ -268,6 +277,21 @@ class SqliteJournalImpl implements SqliteJournal {
     });
   }
 
+  listSnapshots(): Promise<SnapshotInfo[]> {
+    return settle(() => {
+      this.#checkOpen();
+      return this.#snapshotInfos.all().map(snapshotInfoFromRow);
+    });
+  }
+
+  pruneSnapshots(keep: number): Promise<number> {
+    return settle(() => {
+      this.#checkWritable('pruneSnapshots');
+      checkKeepSnapshots(keep);
+      return this.#pruneSnapshots.run(keep).changes;
+    });
+  }
+
   close(): Promise<void> {
     return settle(() => {
       if (this.#closed) return;
@@ -333,4 +357,9 @@ function snapshotFromRow(row: unknown): Snapshot | null {
   if (row === undefined) return null;
   const { seq, state_hash: stateHash, state } = row as { seq: number; state_hash: string; state: string };
   return { seq, stateHash, state };
+}
+
+function snapshotInfoFromRow(row: unknown): SnapshotInfo {
+  const { seq, state_hash: stateHash } = row as { seq: number; state_hash: string };
+  return { seq, stateHash };
 }

@@ -264,6 +264,42 @@ export function journalConformance(name: string, open: () => Promise<JournalUnde
         return undefined;
       }));
 
+    test('pruneSnapshots keeps the highest seqs, lists what is left, and never touches the commands', () =>
+      withJournal(async ({ journal, reopen }) => {
+        await journal.append(entries(1, 10));
+        const at = (seq: number): { seq: number; stateHash: string; state: string } => ({
+          seq,
+          stateHash: `state-hash-${seq}`,
+          state: JSON.stringify({ seq }),
+        });
+        assert.deepEqual(await journal.listSnapshots(), []);
+        assert.equal(await journal.pruneSnapshots(1), 0);
+        for (const seq of [4, 0, 9, 2, 7]) await journal.saveSnapshot(at(seq));
+        const info = (seqs: number[]): { seq: number; stateHash: string }[] =>
+          seqs.map((seq) => ({ seq, stateHash: `state-hash-${seq}` }));
+        assert.deepEqual(await journal.listSnapshots(), info([0, 2, 4, 7, 9]));
+        for (const keep of [0, -1, 1.5, Number.NaN])
+          await rejectsWith(journal.pruneSnapshots(keep), 'invalid_snapshot', null);
+        assert.equal((await journal.listSnapshots()).length, 5, 'a refused prune deletes nothing');
+        assert.equal(await journal.pruneSnapshots(5), 0);
+        assert.equal(await journal.pruneSnapshots(3), 2);
+        assert.deepEqual(await journal.listSnapshots(), info([4, 7, 9]));
+        assert.equal(await journal.pruneSnapshots(1), 2);
+        assert.deepEqual(await journal.listSnapshots(), info([9]));
+        assert.deepEqual(await journal.latestSnapshot(), at(9));
+        // A pruned seq may be saved again (the engine's state there is what it was).
+        await journal.saveSnapshot(at(4));
+        assert.deepEqual(await journal.listSnapshots(), info([4, 9]));
+        assert.deepEqual(await journal.read(1), expectedRecords(entries(1, 10)));
+        assert.equal((await verifiedSummary(journal)).count, 10);
+        if (reopen === undefined) return undefined;
+        await journal.close();
+        const again = await reopen();
+        assert.deepEqual(await again.listSnapshots(), info([4, 9]));
+        assert.deepEqual(await again.latestSnapshot(), at(9));
+        return again;
+      }));
+
     test('a closed journal refuses every operation; closing twice is harmless', async () => {
       const { journal } = await open();
       await journal.append(entries(1, 1));
@@ -273,6 +309,8 @@ export function journalConformance(name: string, open: () => Promise<JournalUnde
       await rejectsWith(journal.lastSeq(), 'closed', null);
       await rejectsWith(journal.verify(), 'closed', null);
       await rejectsWith(journal.latestSnapshot(), 'closed', null);
+      await rejectsWith(journal.listSnapshots(), 'closed', null);
+      await rejectsWith(journal.pruneSnapshots(1), 'closed', null);
       await journal.close();
     });
 

@@ -1,6 +1,7 @@
 /**
  * `bulwark run --snapshot-every N`: snapshots are saved as commands accumulate, so start-up replays only what came
- * after the latest one; 0 turns them off; a bad value is refused before the journal is touched.
+ * after the latest one; 0 turns them off; a bad value is refused before the journal is touched. `--keep-snapshots K`
+ * deletes all but the latest K after each save (default 2; 0 keeps every one), never a command.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -40,6 +41,18 @@ interface ReplayCounts {
   readonly lastSeq: number;
 }
 
+interface Inspected {
+  readonly summary: { readonly count: number };
+  readonly snapshots: readonly { readonly seq: number; readonly stateHash: string }[];
+}
+
+/** `journal inspect --json` of the run `name`'s journal (its chain verified: exit status 0). */
+function inspect(name: string): Inspected {
+  const run = runCli(['journal', 'inspect', join(dir, `${name}.db`), '--json']);
+  assert.equal(run.status, 0, run.stderr);
+  return JSON.parse(run.stdout) as Inspected;
+}
+
 function runAndReplay(name: string, count: number, args: readonly string[]): ReplayCounts {
   const path = join(dir, `${name}.db`);
   const run = runCli(['run', path, ...args], commandLines(count));
@@ -72,6 +85,58 @@ describe('bulwark run: automatic snapshots', () => {
     assert.equal(counts.fromSnapshotSeq, null);
     assert.equal(counts.replayedCommands, 12);
   });
+
+  /** Runs `count` commands with `{"control":"snapshot"}` after every `every`-th (a snapshot at each such seq). */
+  function runWithSnapshots(name: string, count: number, every: number, args: readonly string[]): void {
+    const lines = commandLines(count)
+      .trim()
+      .split('\n')
+      .flatMap((line, i) => ((i + 1) % every === 0 ? [line, '{"control":"snapshot"}'] : [line]));
+    const run = runCli(
+      ['run', join(dir, `${name}.db`), '--snapshot-every', '0', ...args],
+      `${lines.join('\n')}\n`,
+    );
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stdout.split('\n').filter((line) => line.includes('"ok":true')).length, count);
+  }
+
+  test('after each snapshot the latest two are kept by default, older ones deleted; every command stays', () => {
+    runWithSnapshots('keep-default', 9, 2, []);
+    const { summary, snapshots } = inspect('keep-default');
+    assert.equal(summary.count, 9);
+    assert.deepEqual(
+      snapshots.map((s) => s.seq),
+      [6, 8],
+    );
+    const replay = runCli(['replay', join(dir, 'keep-default.db'), '--json']);
+    assert.equal(replay.status, 0, replay.stderr);
+    const counts = JSON.parse(replay.stdout) as ReplayCounts;
+    assert.equal(counts.fromSnapshotSeq, 8);
+    assert.equal(counts.replayedCommands, 1);
+  });
+
+  test('--keep-snapshots 1 keeps only the latest; 0 keeps every one', () => {
+    runWithSnapshots('keep-one', 9, 2, ['--keep-snapshots', '1']);
+    assert.deepEqual(
+      inspect('keep-one').snapshots.map((s) => s.seq),
+      [8],
+    );
+    runWithSnapshots('keep-all', 9, 2, ['--keep-snapshots', '0']);
+    assert.deepEqual(
+      inspect('keep-all').snapshots.map((s) => s.seq),
+      [2, 4, 6, 8],
+    );
+  });
+
+  for (const bad of ['x', '-1', '2.5', '']) {
+    test(`--keep-snapshots ${JSON.stringify(bad)} is refused, naming the option, and no journal is made`, () => {
+      const path = join(dir, `bad-keep-${bad.length}-${bad.replace(/\W/g, '_')}.db`);
+      const run = runCli(['run', path, '--keep-snapshots', bad], commandLines(3));
+      assert.equal(run.status, 2);
+      assert.match(run.stderr, /--keep-snapshots: .* is not a whole number/);
+      assert.ok(!existsSync(path), 'the journal file was created');
+    });
+  }
 
   for (const bad of ['x', '-1', '1e3', '2.5', '']) {
     test(`--snapshot-every ${JSON.stringify(bad)} is refused, naming the option, and no journal is made`, () => {

@@ -173,6 +173,13 @@ describe('sqlite journal', () => {
     assert.equal(result.summary.lastSeq, 5);
     await rejectsWithCode(reader.append(entries(6, 1)), 'read_only');
     await rejectsWithCode(reader.saveSnapshot({ seq: 1, stateHash: 'h', state: '{}' }), 'read_only');
+    await writer.saveSnapshot({ seq: 2, stateHash: 'h2', state: '{}' });
+    await writer.saveSnapshot({ seq: 4, stateHash: 'h4', state: '{}' });
+    await rejectsWithCode(reader.pruneSnapshots(1), 'read_only');
+    assert.deepEqual(await reader.listSnapshots(), [
+      { seq: 2, stateHash: 'h2' },
+      { seq: 4, stateHash: 'h4' },
+    ]);
     await reader.close();
     await writer.close();
   });
