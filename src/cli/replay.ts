@@ -37,7 +37,7 @@ export async function runReplay(path: string, json: boolean): Promise<{ exitCode
       instruments: view.instruments.size,
       positions,
       openOrders: orders,
-      fills: view.fillIds.size,
+      rememberedFillIds: view.fillIds.size,
       seconds: Number(((performance.now() - started) / 1000).toFixed(3)),
     };
     if (json) return { exitCode: 0, output: `${JSON.stringify(summary, null, 2)}\n` };

@@ -89,7 +89,10 @@ export type Command = CommandHeader &
     | { readonly type: 'cancelOrder'; readonly accountId: string; readonly orderId: string }
     | {
         readonly type: 'fill';
-        /** Client-supplied idempotency id: a second fill with the same id is a duplicate. */
+        /**
+         * Client-supplied idempotency id: a second fill with the same id is a duplicate (within the idempotency
+         * window, when one is set: `setIdempotencyWindow`).
+         */
         readonly fillId: string;
         readonly symbol: string;
         readonly price: string;
@@ -144,6 +147,15 @@ export type Command = CommandHeader &
         readonly pool?: 'base' | 'reserve';
       }
     | { readonly type: 'setStressRegime'; readonly active: boolean; readonly reason: string }
+    | {
+        /**
+         * How long a fill id is remembered: a fill whose id an applied fill used less than `windowMs` before
+         * (by command timestamps) is a duplicate; older ids are forgotten, which bounds the memory and snapshots
+         * they take. Absent (as before any window is set): every id is remembered for good.
+         */
+        readonly type: 'setIdempotencyWindow';
+        readonly windowMs?: number;
+      }
     | {
         readonly type: 'registerGovernanceKey';
         /** The key's id: the first 16 hex digits of SHA-256 of the raw public key. */

@@ -29,6 +29,7 @@ import { cancelOrder, placeOrder } from './orders.js';
 import { adlQueueLights, counterpartiesIn, liquidateHolders } from './liquidate.js';
 import { Screening } from './screening.js';
 import { createInsuranceFund, fundInsurance, setStressRegime } from './insurance.js';
+import { setIdempotencyWindow } from './fill.js';
 import { bookSnapshot, sourcePrices } from './prices.js';
 import { isRejection, reject, shown } from './parse.js';
 import {
@@ -88,6 +89,7 @@ const HANDLERS: Record<Command['type'], Handler> = {
   createInsuranceFund,
   fundInsurance,
   setStressRegime,
+  setIdempotencyWindow,
 };
 
 /** The handlers by command type, for one map lookup per command (an object read by many keys is megamorphic). */
@@ -389,7 +391,8 @@ export class Engine {
     state.ledger = Ledger.fromEntries(
       c.ledger.map(([asset, account, balance]) => [asset, account, BigInt(balance)] as const),
     );
-    for (const id of c.fillIds) state.fillIds.add(id);
+    for (const [id, timeMs] of c.fillIds) state.fillIds.add(id, timeMs);
+    state.fillIdWindowMs = c.fillIdWindowMs;
     for (const f of c.insuranceFunds) state.insuranceFunds.set(f.name, { name: f.name, asset: f.asset });
     Object.assign(state.stress, c.stress);
     for (const [keyId, publicKey] of c.governance.keys) state.governance.keys.set(keyId, publicKey);
@@ -444,7 +447,8 @@ interface CanonicalState {
     }[];
   }[];
   ledger: [string, string, string][];
-  fillIds: string[];
+  fillIds: [string, number][];
+  fillIdWindowMs: number | null;
   insuranceFunds: { name: string; asset: string }[];
   stress: { active: boolean; reason: string; sinceMs: number };
   governance: { keys: [string, string][]; proposals: ProposalState[] };

@@ -128,6 +128,8 @@ export type EngineEvent =
       readonly reserve: bigint;
     }
   | { readonly type: 'StressRegimeSet'; readonly active: boolean; readonly reason: string }
+  /** The idempotency window changed; `expired` ids older than it were forgotten at once. */
+  | { readonly type: 'IdempotencyWindowSet'; readonly windowMs: number | null; readonly expired: number }
   | {
       readonly type: 'LiquidationTriggered';
       readonly accountId: string;

@@ -546,8 +546,11 @@ export function fill(state: EngineState, c: Of<'fill'>): EngineEvent[] | Rejecti
   const sellerParty = partyOf(c.seller);
   const buyerAccount = buyerParty === null ? undefined : state.accounts.get(buyerParty.accountId);
   const sellerAccount = sellerParty === null ? undefined : state.accounts.get(sellerParty.accountId);
-  // The fill id's slot in a table of every id so far (megabytes: usually a miss too), looked up alongside.
-  const duplicate = state.fillIds.has(fillId);
+  // The fill id's slot in a table of every id so far (megabytes: usually a miss too), looked up alongside. An id
+  // is a duplicate while it is remembered: for good, or for the idempotency window after the fill that used it.
+  const usedAt = state.fillIds.usedAt(fillId);
+  const window = state.fillIdWindowMs;
+  const duplicate = usedAt >= 0 && (window === null || usedAt > c.timestampMs - window);
   if (
     instrument !== undefined &&
     buyerAccount !== undefined &&
@@ -597,13 +600,47 @@ export function fill(state: EngineState, c: Of<'fill'>): EngineEvent[] | Rejecti
   const buyerFirst = buyer.fee >= seller.fee;
   chargeFee(state, buyerFirst ? buyer : seller, instrument, events);
   chargeFee(state, buyerFirst ? seller : buyer, instrument, events);
-  state.fillIds.add(fillId);
+  if (window !== null) state.fillIds.expireThrough(t - window);
+  state.fillIds.add(fillId, t);
   // The venue's last trade price feeds the mark at the next price tick (fine units of the price layer).
   if (instrument.prices !== null)
     instrument.prices.lastPrice = (price / instrument.priceFactor) * pow10(FINE_DIGITS);
   flagIfNegative(state, buyer, instrument, events);
   flagIfNegative(state, seller, instrument, events);
   return events;
+}
+
+/** Largest idempotency window: ten years of command time. */
+export const MAX_IDEMPOTENCY_WINDOW_MS = 10 * 366 * 24 * 3_600_000;
+
+/**
+ * Sets how long fill ids are remembered (`windowMs` absent: for good). Ids already older than a new window are forgotten at
+ * once (at this command's timestamp), so the memory and snapshots they take shrink now, not at the next fill.
+ */
+export function setIdempotencyWindow(
+  state: EngineState,
+  c: Of<'setIdempotencyWindow'>,
+): EngineEvent[] | Rejection {
+  // Only absence means no window: a null (JSON can send one) is refused like any other non-number.
+  const given: unknown = c.windowMs;
+  if (
+    given !== undefined &&
+    !(
+      typeof given === 'number' &&
+      Number.isSafeInteger(given) &&
+      given >= 1 &&
+      given <= MAX_IDEMPOTENCY_WINDOW_MS
+    )
+  ) {
+    return reject(
+      'invalid_command',
+      `windowMs must be a whole number of milliseconds from 1 to ${MAX_IDEMPOTENCY_WINDOW_MS} (or absent: remember every fill id), not ${shown(given)}`,
+    );
+  }
+  const windowMs = given ?? null;
+  state.fillIdWindowMs = windowMs;
+  const expired = windowMs === null ? 0 : state.fillIds.expireThrough(c.timestampMs - windowMs);
+  return [{ type: 'IdempotencyWindowSet', windowMs, expired }];
 }
 
 /** One side of a trade the engine makes itself: the account and the leg it trades. */

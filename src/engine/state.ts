@@ -237,8 +237,10 @@ export interface EngineState {
   readonly instruments: Map<string, InstrumentState>;
   readonly accounts: Map<string, AccountState>;
   ledger: Ledger;
-  /** Idempotency ids of applied fills. */
+  /** Idempotency ids of applied fills, with their command timestamps. */
   readonly fillIds: IdSet;
+  /** How long a fill id is remembered (ms of command time), or null: for good. */
+  fillIdWindowMs: number | null;
   readonly insuranceFunds: Map<string, InsuranceFundState>;
   readonly stress: StressRegime;
   readonly governance: GovernanceState;
@@ -283,6 +285,7 @@ export function emptyState(): EngineState {
     accounts: new Map(),
     ledger: new Ledger(),
     fillIds: new IdSet(),
+    fillIdWindowMs: null,
     crossEpoch: 0,
     insuranceFunds: new Map(),
     stress: { active: false, reason: '', sinceMs: 0 },
@@ -439,7 +442,9 @@ export function canonicalState(state: EngineState): string {
     instruments,
     accounts,
     ledger: state.ledger.entries().map(([asset, account, balance]) => [asset, account, balance.toString()]),
-    fillIds: [...state.fillIds.values()].sort(),
+    // In the order they are forgotten (time, then id), so a restore adds them back in an order the set accepts.
+    fillIds: state.fillIds.entries().sort(([a, at], [b, bt]) => at - bt || (a < b ? -1 : a > b ? 1 : 0)),
+    fillIdWindowMs: state.fillIdWindowMs,
     insuranceFunds: byKey(state.insuranceFunds).map(([name, f]) => ({ name, asset: f.asset })),
     stress: state.stress,
     governance: {

@@ -253,6 +253,11 @@ export class CommandStream {
         amount,
       };
     }
+    if (roll < 0.99) {
+      // Fill ids forgotten after about 60 or 600 commands (~0.5 s of command time apart), or remembered for good.
+      const windowMs = this.pick([30_000, 300_000, 0]);
+      return windowMs === 0 ? { type: 'setIdempotencyWindow' } : { type: 'setIdempotencyWindow', windowMs };
+    }
     return {
       type: 'setParameter',
       symbol,

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Engine } from '../../src/engine/index.js';
+import { Engine, type Command } from '../../src/engine/index.js';
 import { Harness, fill } from './helpers.js';
 
 describe('engine: money flows written out by hand', () => {
@@ -263,4 +263,100 @@ describe('engine: bad commands get their code and change nothing', () => {
     assert.ok(h.engine.apply(next).ok && copy.apply(next).ok);
     assert.equal(copy.stateHash(), h.engine.stateHash());
   });
+});
+
+describe('engine: the idempotency window (setIdempotencyWindow)', () => {
+  // The harness stamps each command 1,000 ms after the one before.
+  test('a fill id is a duplicate for windowMs after the fill that used it, then a new fill', () => {
+    const h = Harness.venue();
+    const set = h.ok({ type: 'setIdempotencyWindow', windowMs: 3000 });
+    assert.ok(set.ok);
+    assert.deepEqual(set.events, [{ type: 'IdempotencyWindowSet', windowMs: 3000, expired: 0 }]);
+    h.ok(fill('f1', '0.1', '50000', 'alice', 'bob')); // t
+    h.rejects(fill('f1', '0.1', '50000', 'alice', 'bob'), 'duplicate_command'); // t + 1,000
+    h.rejects(fill('f1', '0.1', '50000', 'alice', 'bob'), 'duplicate_command'); // t + 2,000
+    h.ok(fill('f1', '0.1', '50000', 'alice', 'bob')); // t + 3,000: the window has passed
+    h.rejects(fill('f1', '0.1', '50000', 'alice', 'bob'), 'duplicate_command'); // the new use counts from now
+    assert.equal(h.engine.view.fillIds.size, 1);
+    assert.equal(h.engine.view.accounts.get('alice')?.positions.get('BTCUSDT/BOTH')?.qty, 200n);
+  });
+
+  test('ids past the window are forgotten: at once when a window is set, and by each later fill', () => {
+    const h = Harness.venue();
+    for (const id of ['f1', 'f2', 'f3', 'f4', 'f5']) h.ok(fill(id, '0.001', '50000', 'alice', 'bob'));
+    assert.equal(h.engine.view.fillIds.size, 5);
+    // Set 1,000 ms after f5: ids used 2,500 ms or more before (f1 … f3) are forgotten now.
+    const set = h.ok({ type: 'setIdempotencyWindow', windowMs: 2500 });
+    assert.ok(set.ok);
+    assert.deepEqual(set.events, [{ type: 'IdempotencyWindowSet', windowMs: 2500, expired: 3 }]);
+    assert.deepEqual([...h.engine.view.fillIds.values()], ['f4', 'f5']);
+    h.ok(fill('f1', '0.001', '50000', 'alice', 'bob')); // forgotten, so a new fill; f4 passes the window now
+    assert.deepEqual([...h.engine.view.fillIds.values()], ['f5', 'f1']);
+    h.rejects(fill('f1', '0.001', '50000', 'alice', 'bob'), 'duplicate_command');
+    // Back to remembering for good: nothing more is forgotten.
+    const forGood = h.ok({ type: 'setIdempotencyWindow' });
+    assert.ok(forGood.ok);
+    assert.deepEqual(forGood.events, [{ type: 'IdempotencyWindowSet', windowMs: null, expired: 0 }]);
+    for (let i = 0; i < 5; i++) h.ok({ type: 'markPrice', symbol: 'BTCUSDT', price: '50000' });
+    h.ok(fill('f6', '0.001', '50000', 'alice', 'bob'));
+    assert.deepEqual([...h.engine.view.fillIds.values()], ['f5', 'f1', 'f6']);
+    h.rejects(fill('f5', '0.001', '50000', 'alice', 'bob'), 'duplicate_command');
+  });
+
+  test('a snapshot keeps the ids, their times and the window: the restored engine answers the same', () => {
+    const h = Harness.venue();
+    h.ok({ type: 'setIdempotencyWindow', windowMs: 2500 });
+    h.ok(fill('f1', '0.001', '50000', 'alice', 'bob'));
+    h.ok(fill('f2', '0.001', '50000', 'alice', 'bob'));
+    const copy = Engine.restore(h.engine.snapshot());
+    assert.equal(copy.stateHash(), h.engine.stateHash());
+    assert.equal(copy.view.fillIdWindowMs, 2500);
+    assert.deepEqual(copy.view.fillIds.entries(), h.engine.view.fillIds.entries());
+    // At t(f2) + 2,000, f1 has passed the window and f2 has not, on both engines alike.
+    h.ok({ type: 'markPrice', symbol: 'BTCUSDT', price: '50000' });
+    const apply = (engine: Engine, fillId: string): string => {
+      const result = engine.apply({
+        ...fill(fillId, '0.001', '50000', 'alice', 'bob'),
+        seq: engine.lastSeq + 1,
+        timestampMs: h.time + 1000,
+      } as unknown as Command);
+      return result.ok ? 'ok' : result.code;
+    };
+    copy.apply({
+      seq: copy.lastSeq + 1,
+      timestampMs: h.time,
+      type: 'markPrice',
+      symbol: 'BTCUSDT',
+      price: '50000',
+    });
+    assert.equal(copy.stateHash(), h.engine.stateHash());
+    for (const engine of [h.engine, copy]) {
+      assert.equal(apply(engine, 'f2'), 'duplicate_command');
+      assert.equal(apply(engine, 'f1'), 'ok');
+    }
+    assert.equal(copy.stateHash(), h.engine.stateHash());
+  });
+
+  const badWindows: [string, unknown][] = [
+    ['zero', 0],
+    ['negative', -1000],
+    ['fractional', 1.5],
+    ['a string', '1000'],
+    ['a boolean', true],
+    ['an object', {}],
+    ['null (absent is the way to say no window)', null],
+    ['over ten years', 10 * 366 * 24 * 3_600_000 + 1],
+    ['not finite', Number.POSITIVE_INFINITY],
+  ];
+  for (const [name, windowMs] of badWindows) {
+    test(`windowMs ${name} is refused, naming the field, and changes nothing`, () => {
+      const h = Harness.venue();
+      h.ok(fill('f1', '0.001', '50000', 'alice', 'bob'));
+      const result = h.run({ type: 'setIdempotencyWindow', windowMs });
+      assert.ok(!result.ok);
+      assert.equal(result.code, 'invalid_command');
+      assert.match(result.message, /windowMs/);
+      assert.equal(h.engine.view.fillIdWindowMs, null);
+    });
+  }
 });

@@ -336,6 +336,11 @@ const BASELINES: readonly Baseline[] = [
     body: () => ({ type: 'setStressRegime', active: true, reason: 'market crash' }),
   },
   {
+    name: 'setIdempotencyWindow',
+    prepare: withSteps(venue, fill('f1', '0.001', '50000', 'alice', 'bob')),
+    body: () => ({ type: 'setIdempotencyWindow', windowMs: 60_000 }),
+  },
+  {
     name: 'registerGovernanceKey',
     prepare: venue,
     body: () => ({ type: 'registerGovernanceKey', keyId: RISK.keyId, publicKey: RISK.publicKey }),
