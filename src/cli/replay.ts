@@ -27,21 +27,25 @@ export async function runReplay(path: string, json: boolean): Promise<{ exitCode
       positions += account.positions.size;
       orders += account.orders.size;
     }
-    const snapshot = await journal.latestSnapshot();
     const summary = {
       stateHash: durable.stateHash(),
       lastSeq: durable.lastSeq,
       replayedCommands: durable.replayed,
-      fromSnapshotSeq: snapshot?.seq ?? null,
+      fromSnapshotSeq: durable.snapshotSeq,
       accounts: view.accounts.size,
       instruments: view.instruments.size,
       positions,
       openOrders: orders,
       rememberedFillIds: view.fillIds.size,
       seconds: Number(((performance.now() - started) / 1000).toFixed(3)),
+      // A snapshot in another version's layout, passed over: the whole journal was replayed instead.
+      ...(durable.skippedSnapshot === null ? {} : { skippedSnapshot: durable.skippedSnapshot }),
     };
     if (json) return { exitCode: 0, output: `${JSON.stringify(summary, null, 2)}\n` };
-    const lines = Object.entries(summary).map(([key, value]) => `${key.padEnd(17)} ${String(value)}`);
+    const lines = Object.entries(summary).map(
+      ([key, value]) =>
+        `${key.padEnd(17)} ${typeof value === 'object' && value !== null ? `seq ${value.seq}: ${value.reason}` : String(value)}`,
+    );
     return { exitCode: 0, output: `${lines.join('\n')}\n` };
   } catch (error) {
     if (error instanceof StartupError) return { exitCode: 3, output: `bulwark replay: ${error.message}\n` };

@@ -114,6 +114,23 @@ const HOLDERS_CHANGING: ReadonlySet<Command['type']> = new Set(['fundingTick', '
 export const SCREENING_AUDIT_SLICE = 32;
 
 /**
+ * The layout `snapshot()` writes. A snapshot is derived data (the journal's commands are the truth), so a change
+ * of layout bumps this rather than migrating: a snapshot in another layout is refused by `restore`, and start-up
+ * replays the journal instead (`DurableEngine.open`). 2: fill ids with their times, and the idempotency window.
+ */
+export const SNAPSHOT_FORMAT = 2;
+
+/** `Engine.restore` of a snapshot written in another layout than this version's (`SNAPSHOT_FORMAT`). */
+export class SnapshotFormatError extends Error {
+  override readonly name = 'SnapshotFormatError';
+  constructor(readonly format: unknown) {
+    super(
+      `snapshot layout ${JSON.stringify(format)} is not this engine's (${SNAPSHOT_FORMAT}); replay the journal instead`,
+    );
+  }
+}
+
+/**
  * The one writer. Applies commands one at a time in sequence order; each handler validates fully before it
  * changes anything, so a rejected command leaves the state (and its hash) as it was. Rejections are result
  * codes; an exception is a bug (an assertion), and the engine must stop rather than continue.
@@ -283,6 +300,7 @@ export class Engine {
     const canonical = canonicalState(this.state);
     const hash = sha256Hex(canonical);
     return JSON.stringify({
+      format: SNAPSHOT_FORMAT,
       lastSeq: this.state.lastSeq,
       lastTimestampMs: this.state.lastTimestampMs,
       stateHash: hash,
@@ -292,10 +310,12 @@ export class Engine {
 
   /**
    * Rebuilds an engine from `snapshot()` text (the normal start-up path: snapshot, then replay). Throws when
-   * the text is not a snapshot or the rebuilt state does not hash to the hash it records.
+   * the text is not a snapshot or the rebuilt state does not hash to the hash it records; a
+   * `SnapshotFormatError` when it is a snapshot in another version's layout.
    */
   static restore(text: string): Engine {
     const parsed = JSON.parse(text) as {
+      format?: unknown;
       lastSeq: number;
       lastTimestampMs: number;
       stateHash: string;
@@ -303,6 +323,9 @@ export class Engine {
     };
     if (!Number.isSafeInteger(parsed.lastSeq) || !Number.isSafeInteger(parsed.lastTimestampMs))
       throw new Error('snapshot without a sequence number and clock');
+    // Snapshots written before the layout was numbered (fill ids without their times) are format 1.
+    const format = parsed.format ?? 1;
+    if (format !== SNAPSHOT_FORMAT) throw new SnapshotFormatError(format);
     const state = emptyState();
     state.lastSeq = parsed.lastSeq;
     state.lastTimestampMs = parsed.lastTimestampMs;

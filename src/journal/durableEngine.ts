@@ -1,5 +1,5 @@
 import { sha256Hex } from '../crypto/sha256.js';
-import { Engine, type ApplyResult, type Command } from '../engine/index.js';
+import { Engine, SnapshotFormatError, type ApplyResult, type Command } from '../engine/index.js';
 import type { Journal, Snapshot } from './journal.js';
 
 /** Start-up failed: the journal or a snapshot does not check out. Names the sequence number involved. */
@@ -38,6 +38,13 @@ export class DurableEngine {
     readonly journal: Journal,
     private engine: Engine,
     readonly replayed: number,
+    /** The snapshot start-up restored (its seq), or null: none, or none it could read. */
+    readonly snapshotSeq: number | null,
+    /**
+     * The latest snapshot, when start-up could not read its layout (written by another version) and replayed the
+     * whole journal instead; null otherwise.
+     */
+    readonly skippedSnapshot: { readonly seq: number; readonly reason: string } | null,
   ) {}
 
   static async open(journal: Journal): Promise<DurableEngine> {
@@ -50,6 +57,8 @@ export class DurableEngine {
     }
     let engine = Engine.create();
     const snapshot = await journal.latestSnapshot();
+    let snapshotSeq: number | null = null;
+    let skippedSnapshot: { seq: number; reason: string } | null = null;
     if (snapshot !== null) {
       // The recorded hash covers every byte of the snapshot (clock included); restore re-checks the state hash.
       if (sha256Hex(snapshot.state) !== snapshot.stateHash) {
@@ -60,13 +69,18 @@ export class DurableEngine {
       }
       try {
         engine = Engine.restore(snapshot.state);
+        snapshotSeq = snapshot.seq;
       } catch (error) {
-        throw new StartupError(
-          `snapshot at seq ${snapshot.seq} cannot be restored: ${error instanceof Error ? error.message : String(error)}`,
-          snapshot.seq,
-        );
+        // Another version's layout, intact (its hash checked out): the journal holds every command, so start-up
+        // replays it all rather than refusing to start. Anything else is damage or a bug, and stops start-up.
+        if (!(error instanceof SnapshotFormatError))
+          throw new StartupError(
+            `snapshot at seq ${snapshot.seq} cannot be restored: ${error instanceof Error ? error.message : String(error)}`,
+            snapshot.seq,
+          );
+        skippedSnapshot = { seq: snapshot.seq, reason: error.message };
       }
-      if (engine.lastSeq !== snapshot.seq)
+      if (snapshotSeq !== null && engine.lastSeq !== snapshot.seq)
         throw new StartupError(
           `snapshot at seq ${snapshot.seq} holds the state after seq ${engine.lastSeq}`,
           snapshot.seq,
@@ -94,7 +108,7 @@ export class DurableEngine {
         replayed++;
       }
     }
-    return new DurableEngine(journal, engine, replayed);
+    return new DurableEngine(journal, engine, replayed, snapshotSeq, skippedSnapshot);
   }
 
   get lastSeq(): number {
@@ -137,8 +151,13 @@ export class DurableEngine {
     return commands.map((command) => this.engine.apply(command));
   }
 
-  /** Writes a snapshot of the current state to the journal. */
+  /**
+   * Writes a snapshot of the current state to the journal. Where start-up passed over another version's snapshot
+   * at this very seq, that one stays (a seq holds one snapshot) and nothing is written: the next command's
+   * snapshot replaces it.
+   */
   async snapshot(): Promise<void> {
+    if (this.skippedSnapshot?.seq === this.engine.lastSeq) return;
     await this.journal.saveSnapshot(snapshotOf(this.engine));
   }
 }
