@@ -614,8 +614,9 @@ export function fill(state: EngineState, c: Of<'fill'>): EngineEvent[] | Rejecti
 export const MAX_IDEMPOTENCY_WINDOW_MS = 10 * 366 * 24 * 3_600_000;
 
 /**
- * Sets how long fill ids are remembered (`windowMs` absent: for good). Ids already older than a new window are forgotten at
- * once (at this command's timestamp), so the memory and snapshots they take shrink now, not at the next fill.
+ * Sets how long fill ids are remembered (`windowMs` absent: for good). Ids already older than a new window are
+ * forgotten at once (at this command's timestamp), so the memory and snapshots they take shrink now, not at the
+ * next fill.
  */
 export function setIdempotencyWindow(
   state: EngineState,
