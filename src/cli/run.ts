@@ -68,7 +68,14 @@ export async function runEngine(
     throw error;
   }
   output.write(
-    `${JSON.stringify({ ready: true, lastSeq: durable.lastSeq, replayed: durable.replayed, stateHash: durable.stateHash() })}\n`,
+    `${JSON.stringify({
+      ready: true,
+      lastSeq: durable.lastSeq,
+      replayed: durable.replayed,
+      stateHash: durable.stateHash(),
+      // A snapshot in another version's layout was passed over and the whole journal replayed.
+      ...(durable.skippedSnapshot === null ? {} : { skippedSnapshot: durable.skippedSnapshot }),
+    })}\n`,
   );
 
   /** The sequence number of the latest snapshot (0: none): start-up restored it and replayed the rest. */

@@ -5,6 +5,9 @@
  * the next snapshot is written in this version's layout.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { sha256Hex } from '../../src/crypto/sha256.js';
 import { Engine, SNAPSHOT_FORMAT, SnapshotFormatError, type Command } from '../../src/engine/index.js';
@@ -12,8 +15,10 @@ import {
   createMemoryJournalStore,
   DurableEngine,
   openMemoryJournal,
+  openSqliteJournal,
   type MemoryJournalStore,
 } from '../../src/journal/index.js';
+import { ensureBuilt, runCli } from '../helpers/cli.js';
 import { CommandStream } from '../../src/simulator/randomCommands.js';
 
 /** `count` seeded commands (fills among them, so fill ids are in the state). */
@@ -122,5 +127,43 @@ describe('snapshot layouts', () => {
       DurableEngine.open(openMemoryJournal(store)),
       /snapshot at seq 100 cannot be restored: snapshot state does not match/,
     );
+  });
+
+  test('bulwark run and replay say which snapshot they passed over', async () => {
+    ensureBuilt();
+    const dir = mkdtempSync(join(tmpdir(), 'bulwark-snapshot-format-'));
+    try {
+      const path = join(dir, 'journal.db');
+      const journal = openSqliteJournal(path);
+      const durable = await DurableEngine.open(journal);
+      await durable.submit(list.slice(0, 300));
+      const old = Engine.create();
+      for (const command of list.slice(0, 200)) old.apply(command);
+      const state = formatOneText(old);
+      await journal.saveSnapshot({ seq: 200, stateHash: sha256Hex(state), state });
+      await journal.close();
+      const replay = runCli(['replay', path, '--json']);
+      assert.equal(replay.status, 0, replay.stderr);
+      const counts = JSON.parse(replay.stdout) as {
+        replayedCommands: number;
+        fromSnapshotSeq: number | null;
+        skippedSnapshot?: { seq: number; reason: string };
+      };
+      assert.equal(counts.replayedCommands, 300);
+      assert.equal(counts.fromSnapshotSeq, null);
+      assert.equal(counts.skippedSnapshot?.seq, 200);
+      const text = runCli(['replay', path]);
+      assert.match(text.stdout, /skippedSnapshot +seq 200: snapshot layout 1 /);
+      const run = runCli(['run', path], '');
+      assert.equal(run.status, 0, run.stderr);
+      const ready = JSON.parse(run.stdout.split('\n')[0] ?? '') as {
+        ready: boolean;
+        skippedSnapshot?: { seq: number };
+      };
+      assert.equal(ready.ready, true);
+      assert.equal(ready.skippedSnapshot?.seq, 200);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
