@@ -108,6 +108,8 @@ describe('bulwark run: automatic snapshots', () => {
       snapshots.map((s) => s.seq),
       [6, 8],
     );
+    const text = runCli(['journal', 'inspect', join(dir, 'keep-default.db')]);
+    assert.match(text.stdout, /^snapshot {2}seq 8 \(older: seq 6\)$/m);
     const replay = runCli(['replay', join(dir, 'keep-default.db'), '--json']);
     assert.equal(replay.status, 0, replay.stderr);
     const counts = JSON.parse(replay.stdout) as ReplayCounts;
