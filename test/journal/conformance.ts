@@ -141,14 +141,18 @@ export function journalConformance(name: string, open: () => Promise<JournalUnde
         await journal.append(entries(4, 1));
         await journal.append([]);
         await journal.append(entries(5, 1000));
-        const all = entries(1, 1004);
+        // Batches of whole multiples of a backend's rows per statement (the SQLite journal's is 64), and one row more.
+        await journal.append(entries(1005, 64));
+        await journal.append(entries(1069, 128));
+        await journal.append(entries(1197, 65));
+        const all = entries(1, 1261);
         assert.deepEqual(await journal.read(1), expectedRecords(all));
-        assert.equal(await journal.lastSeq(), 1004);
+        assert.equal(await journal.lastSeq(), 1261);
         const summary = await verifiedSummary(journal);
         assert.deepEqual(summary, {
-          count: 1004,
+          count: 1261,
           firstSeq: 1,
-          lastSeq: 1004,
+          lastSeq: 1261,
           headHash: expectedRecords(all).at(-1)?.hash,
         });
         return undefined;
