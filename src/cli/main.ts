@@ -80,10 +80,16 @@ program
   .action(async (path: string, options: { snapshotEvery: string; keepSnapshots: string }) => {
     const snapshotEvery = wholeNumberOption('snapshot-every', options.snapshotEvery, 0);
     const keepSnapshots = wholeNumberOption('keep-snapshots', options.keepSnapshots, 0);
-    if (typeof snapshotEvery !== 'number' || typeof keepSnapshots !== 'number') {
-      const bad = typeof snapshotEvery !== 'number' ? snapshotEvery : keepSnapshots;
-      process.stderr.write(`bulwark run: ${typeof bad === 'number' ? '' : bad.error}\n`);
+    const refuse = (error: string): void => {
+      process.stderr.write(`bulwark run: ${error}\n`);
       process.exitCode = 2;
+    };
+    if (typeof snapshotEvery !== 'number') {
+      refuse(snapshotEvery.error);
+      return;
+    }
+    if (typeof keepSnapshots !== 'number') {
+      refuse(keepSnapshots.error);
       return;
     }
     process.exitCode = await runEngine(

@@ -13,6 +13,12 @@ export class StartupError extends Error {
   }
 }
 
+/** A snapshot start-up passed over (another version's layout), and why. */
+export interface SkippedSnapshot {
+  readonly seq: number;
+  readonly reason: string;
+}
+
 /** Commands replayed per journal read at start-up (bounds memory whatever the journal's length). */
 const REPLAY_PAGE = 10_000;
 
@@ -44,7 +50,7 @@ export class DurableEngine {
      * The latest snapshot, when start-up could not read its layout (written by another version) and replayed the
      * whole journal instead; null otherwise.
      */
-    readonly skippedSnapshot: { readonly seq: number; readonly reason: string } | null,
+    readonly skippedSnapshot: SkippedSnapshot | null,
   ) {}
 
   static async open(journal: Journal): Promise<DurableEngine> {
@@ -58,7 +64,7 @@ export class DurableEngine {
     let engine = Engine.create();
     const snapshot = await journal.latestSnapshot();
     let snapshotSeq: number | null = null;
-    let skippedSnapshot: { seq: number; reason: string } | null = null;
+    let skippedSnapshot: SkippedSnapshot | null = null;
     if (snapshot !== null) {
       // The recorded hash covers every byte of the snapshot (clock included); restore re-checks the state hash.
       if (sha256Hex(snapshot.state) !== snapshot.stateHash) {

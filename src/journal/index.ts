@@ -15,4 +15,10 @@ export {
   type SqliteJournalOptions,
   type SqliteStorageSettings,
 } from './sqliteJournal.js';
-export { DurableEngine, StartupError, commandPayload, snapshotOf } from './durableEngine.js';
+export {
+  DurableEngine,
+  StartupError,
+  commandPayload,
+  snapshotOf,
+  type SkippedSnapshot,
+} from './durableEngine.js';
