@@ -85,7 +85,8 @@ export async function runEngine(
     snapshotSeq = durable.lastSeq;
     if (options.keepSnapshots > 0) await journal.pruneSnapshots(options.keepSnapshots);
   };
-  let pending: string[] = [];
+  /** Input lines not yet submitted, with their line numbers (1-based, blank lines counted) for the replies. */
+  let pending: { readonly text: string; readonly line: number }[] = [];
   let draining: Promise<void> = Promise.resolve();
   const flush = async (): Promise<void> => {
     while (pending.length > 0) {
@@ -107,12 +108,14 @@ export async function runEngine(
         }
         batch.length = 0;
       };
-      for (const line of lines) {
+      for (const { text, line } of lines) {
         let parsed: unknown;
         try {
-          parsed = JSON.parse(line);
-        } catch {
-          replies.push(JSON.stringify({ error: 'invalid_json' }));
+          parsed = JSON.parse(text);
+        } catch (error) {
+          // Nothing is submitted for the line; the reply says which line and why.
+          const message = error instanceof Error ? error.message : String(error);
+          replies.push(JSON.stringify({ line, error: 'invalid_json', message }));
           continue;
         }
         const control =
@@ -124,7 +127,11 @@ export async function runEngine(
             JSON.stringify(
               control === 'hash' || control === 'snapshot'
                 ? { control, lastSeq: durable.lastSeq, stateHash: durable.stateHash() }
-                : { error: 'unknown_control' },
+                : {
+                    line,
+                    error: 'unknown_control',
+                    message: `control is "hash" or "snapshot", not ${JSON.stringify(control)}`,
+                  },
             ),
           );
           continue;
@@ -160,9 +167,11 @@ export async function runEngine(
     }
   };
   const lines = createInterface({ input, crlfDelay: Infinity });
-  for await (const line of lines) {
-    if (line.trim().length === 0) continue;
-    pending.push(line);
+  let lineNumber = 0;
+  for await (const text of lines) {
+    lineNumber += 1;
+    if (text.trim().length === 0) continue;
+    pending.push({ text, line: lineNumber });
     // Lines that arrive while a batch is being made durable join the next batch.
     draining = draining.then(flush);
   }

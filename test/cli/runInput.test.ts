@@ -1,0 +1,64 @@
+/**
+ * `bulwark run`'s replies to input that is not a command it can take: a line that is not JSON, an unknown control
+ * and a command out of sequence each get a reply naming what was wrong (and the input line where there is no seq),
+ * nothing of theirs is journaled, and the commands around them are acknowledged and journaled as usual.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { ensureBuilt, runCli } from '../helpers/cli.js';
+
+let dir = '';
+before(() => {
+  ensureBuilt();
+  dir = mkdtempSync(join(tmpdir(), 'bulwark-run-input-'));
+});
+after(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const command = (seq: number, body: Record<string, unknown>): string =>
+  JSON.stringify({ seq, timestampMs: 1_700_000_000_000 + seq, ...body });
+
+describe('bulwark run: replies to bad input lines', () => {
+  test('each bad line is named and skipped; the commands around it are journaled', () => {
+    const path = join(dir, 'bad-lines.db');
+    const input = [
+      command(1, { type: 'configureAsset', asset: 'USDT', scale: 8 }),
+      '',
+      '{"seq": 2, "timestampMs": ',
+      JSON.stringify({ control: 'rewind' }),
+      command(3, { type: 'createAccount', accountId: 'a' }),
+      command(2, { type: 'createAccount', accountId: 'a' }),
+    ].join('\n');
+    const run = runCli(['run', path], `${input}\n`);
+    assert.equal(run.status, 0, run.stderr);
+    const replies = run.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    // The ready line, then one reply per non-blank input line, in order.
+    assert.equal(replies[0]?.ready, true);
+    assert.deepEqual(replies[1], { seq: 1, ok: true, events: 1 });
+    const invalid = replies[2];
+    assert.equal(invalid?.line, 3, 'the blank line 2 is counted');
+    assert.equal(invalid.error, 'invalid_json');
+    assert.match(String(invalid.message), /JSON/);
+    assert.equal(replies[3]?.line, 4);
+    assert.equal(replies[3].error, 'unknown_control');
+    assert.match(String(replies[3].message), /"rewind"/);
+    assert.equal(replies[4]?.code, 'sequence_gap');
+    assert.equal(replies[4].seq, 3);
+    assert.match(String(replies[4].message), /expected seq 2/);
+    assert.deepEqual(replies[5], { seq: 2, ok: true, events: 1 });
+    assert.equal(replies.length, 6);
+
+    const replay = runCli(['replay', path, '--json']);
+    assert.equal(replay.status, 0, replay.stderr);
+    const counts = JSON.parse(replay.stdout) as { lastSeq: number; accounts: number };
+    assert.equal(counts.lastSeq, 2);
+    assert.equal(counts.accounts, 1);
+  });
+});
