@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline';
-import type { Command } from '../engine/index.js';
+import { headerRejection, type Command } from '../engine/index.js';
+import { assert } from '../numbers/index.js';
 import { DurableEngine, openSqliteJournal, StartupError } from '../journal/index.js';
 
 /** Most commands journaled in one transaction. */
@@ -92,21 +93,25 @@ export async function runEngine(
     while (pending.length > 0) {
       const lines = pending.splice(0, BATCH_MAX);
       const batch: Command[] = [];
+      // One reply per line, in input order: a batched command's slot is filled once its batch is durable, while
+      // the lines after it in the batch are answered as they are read.
       const replies: string[] = [];
+      const slots: number[] = [];
       const submitBatch = async (): Promise<void> => {
         if (batch.length === 0) return;
         const results = await durable.submit(batch);
         for (const [i, result] of results.entries()) {
           const seq = batch[i]?.seq;
-          replies.push(
-            JSON.stringify(
-              result.ok
-                ? { seq, ok: true, events: result.events.length }
-                : { seq, ok: false, code: result.code, message: result.message },
-            ),
+          const slot = slots[i];
+          assert(slot !== undefined, `command ${i} of the batch has a reply slot`);
+          replies[slot] = JSON.stringify(
+            result.ok
+              ? { seq, ok: true, events: result.events.length }
+              : { seq, ok: false, code: result.code, message: result.message },
           );
         }
         batch.length = 0;
+        slots.length = 0;
       };
       for (const { text, line } of lines) {
         let parsed: unknown;
@@ -136,28 +141,20 @@ export async function runEngine(
           );
           continue;
         }
-        // Untrusted input: only the header is checked here; the engine checks the rest.
+        // Untrusted input: only the header is checked here (as the engine would, after the batch so far); the
+        // engine checks the rest. A refused header is not journaled: it consumes no sequence number.
         const header = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as {
           seq?: unknown;
           timestampMs?: unknown;
         };
-        const expected = durable.lastSeq + batch.length + 1;
-        if (
-          header.seq !== expected ||
-          !Number.isSafeInteger(header.timestampMs) ||
-          (header.timestampMs as number) < 0
-        ) {
-          replies.push(
-            JSON.stringify({
-              seq: header.seq ?? null,
-              ok: false,
-              code: 'sequence_gap',
-              message: `expected seq ${expected} with an integer timestampMs`,
-            }),
-          );
+        const refused = headerRejection(header.seq, header.timestampMs, durable.lastSeq + batch.length);
+        if (refused !== null) {
+          replies.push(JSON.stringify({ seq: header.seq ?? null, ok: false, ...refused }));
           continue;
         }
         const command = parsed as Command;
+        slots.push(replies.length);
+        replies.push('');
         batch.push(command);
       }
       await submitBatch();

@@ -135,6 +135,25 @@ export class SnapshotFormatError extends Error {
  * changes anything, so a rejected command leaves the state (and its hash) as it was. Rejections are result
  * codes; an exception is a bug (an assertion), and the engine must stop rather than continue.
  */
+/**
+ * Why a command with this header cannot be applied after `lastSeq`, or null: it is next. Sequence errors consume no
+ * sequence number, so such a command never enters the journal (a front end checks with this before journaling).
+ */
+export function headerRejection(seq: unknown, timestampMs: unknown, lastSeq: number): Rejection | null {
+  if (
+    typeof seq !== 'number' ||
+    !Number.isSafeInteger(seq) ||
+    typeof timestampMs !== 'number' ||
+    !Number.isSafeInteger(timestampMs) ||
+    timestampMs < 0
+  ) {
+    return reject('invalid_command', 'a command needs an integer seq and a non-negative integer timestampMs');
+  }
+  if (seq <= lastSeq) return reject('sequence_reorder', `seq ${seq} is not after ${lastSeq}`);
+  if (seq !== lastSeq + 1) return reject('sequence_gap', `seq ${seq} skips after ${lastSeq}`);
+  return null;
+}
+
 export class Engine {
   /** Liquidation screening (derived: rebuilt from the positions, never hashed). */
   private readonly screening: Screening;
@@ -172,17 +191,8 @@ export class Engine {
     const seq = command.seq;
     const timestampMs = command.timestampMs;
     const type = command.type;
-    if (!Number.isSafeInteger(seq) || !Number.isSafeInteger(timestampMs) || timestampMs < 0) {
-      return {
-        ok: false,
-        ...reject('invalid_command', 'a command needs an integer seq and a non-negative integer timestampMs'),
-      };
-    }
-    // Sequence errors consume no sequence number: such a command never enters the journal.
-    if (seq <= state.lastSeq)
-      return { ok: false, ...reject('sequence_reorder', `seq ${seq} is not after ${state.lastSeq}`) };
-    if (seq !== state.lastSeq + 1)
-      return { ok: false, ...reject('sequence_gap', `seq ${seq} skips after ${state.lastSeq}`) };
+    const refused = headerRejection(seq, timestampMs, state.lastSeq);
+    if (refused !== null) return { ok: false, ...refused };
     state.lastSeq = seq;
     if (timestampMs < state.lastTimestampMs) {
       return {

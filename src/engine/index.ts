@@ -1,4 +1,4 @@
-export { Engine, SNAPSHOT_FORMAT, SnapshotFormatError, type ApplyResult } from './engine.js';
+export { Engine, headerRejection, SNAPSHOT_FORMAT, SnapshotFormatError, type ApplyResult } from './engine.js';
 export { approvalBytes, proposalBytes } from './governance.js';
 export { DAY_MS } from './marginModel.js';
 export type {

@@ -1,6 +1,7 @@
 /**
- * `bulwark run`'s replies to input that is not a command it can take: a line that is not JSON, an unknown control
- * and a command out of sequence each get a reply naming what was wrong (and the input line where there is no seq),
+ * `bulwark run`'s replies to input that is not a command it can take: a line that is not JSON, an unknown control,
+ * a command out of sequence and one without a header each get a reply naming what was wrong (the input line where
+ * there is no seq), with the engine's own codes,
  * nothing of theirs is journaled, and the commands around them are acknowledged and journaled as usual.
  */
 import assert from 'node:assert/strict';
@@ -51,7 +52,7 @@ describe('bulwark run: replies to bad input lines', () => {
     assert.match(String(replies[3].message), /"rewind"/);
     assert.equal(replies[4]?.code, 'sequence_gap');
     assert.equal(replies[4].seq, 3);
-    assert.match(String(replies[4].message), /expected seq 2/);
+    assert.match(String(replies[4].message), /seq 3 skips after 1/);
     assert.deepEqual(replies[5], { seq: 2, ok: true, events: 1 });
     assert.equal(replies.length, 6);
 
@@ -60,5 +61,40 @@ describe('bulwark run: replies to bad input lines', () => {
     const counts = JSON.parse(replay.stdout) as { lastSeq: number; accounts: number };
     assert.equal(counts.lastSeq, 2);
     assert.equal(counts.accounts, 1);
+  });
+
+  test('replies come in input order when a refused line follows commands of the same batch', () => {
+    const path = join(dir, 'order.db');
+    const input = [
+      command(1, { type: 'configureAsset', asset: 'USDT', scale: 8 }),
+      command(2, { type: 'createAccount', accountId: 'a' }),
+      command(2, { type: 'createAccount', accountId: 'b' }),
+      command(3, { type: 'createAccount', accountId: 'a' }),
+      command(4, { type: 'createAccount', accountId: 'b' }),
+      JSON.stringify({ seq: 5, type: 'createAccount', accountId: 'c' }),
+      '[]',
+      command(5, { type: 'createAccount', accountId: 'c' }),
+    ].join('\n');
+    const run = runCli(['run', path], `${input}\n`);
+    assert.equal(run.status, 0, run.stderr);
+    const replies = run.stdout
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    assert.deepEqual(
+      replies.map((r) => [r.seq, r.ok, r.code ?? null]),
+      [
+        [1, true, null],
+        [2, true, null],
+        [2, false, 'sequence_reorder'],
+        [3, false, 'duplicate_account'],
+        [4, true, null],
+        [5, false, 'invalid_command'],
+        [null, false, 'invalid_command'],
+        [5, true, null],
+      ],
+      run.stdout,
+    );
   });
 });
