@@ -23,23 +23,28 @@ after(() => {
 const command = (seq: number, body: Record<string, unknown>): string =>
   JSON.stringify({ seq, timestampMs: 1_700_000_000_000 + seq, ...body });
 
+/** `bulwark run` on a new journal `name` with `lines` on standard input: its path and every output line, parsed. */
+function run(name: string, lines: readonly string[]): { path: string; replies: Record<string, unknown>[] } {
+  const path = join(dir, `${name}.db`);
+  const result = runCli(['run', path], `${lines.join('\n')}\n`);
+  assert.equal(result.status, 0, result.stderr);
+  const replies = result.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  return { path, replies };
+}
+
 describe('bulwark run: replies to bad input lines', () => {
   test('each bad line is named and skipped; the commands around it are journaled', () => {
-    const path = join(dir, 'bad-lines.db');
-    const input = [
+    const { path, replies } = run('bad-lines', [
       command(1, { type: 'configureAsset', asset: 'USDT', scale: 8 }),
       '',
       '{"seq": 2, "timestampMs": ',
       JSON.stringify({ control: 'rewind' }),
       command(3, { type: 'createAccount', accountId: 'a' }),
       command(2, { type: 'createAccount', accountId: 'a' }),
-    ].join('\n');
-    const run = runCli(['run', path], `${input}\n`);
-    assert.equal(run.status, 0, run.stderr);
-    const replies = run.stdout
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    ]);
     // The ready line, then one reply per non-blank input line, in order.
     assert.equal(replies[0]?.ready, true);
     assert.deepEqual(replies[1], { seq: 1, ok: true, events: 1 });
@@ -64,8 +69,7 @@ describe('bulwark run: replies to bad input lines', () => {
   });
 
   test('replies come in input order when a refused line follows commands of the same batch', () => {
-    const path = join(dir, 'order.db');
-    const input = [
+    const { replies } = run('order', [
       command(1, { type: 'configureAsset', asset: 'USDT', scale: 8 }),
       command(2, { type: 'createAccount', accountId: 'a' }),
       command(2, { type: 'createAccount', accountId: 'b' }),
@@ -74,16 +78,9 @@ describe('bulwark run: replies to bad input lines', () => {
       JSON.stringify({ seq: 5, type: 'createAccount', accountId: 'c' }),
       '[]',
       command(5, { type: 'createAccount', accountId: 'c' }),
-    ].join('\n');
-    const run = runCli(['run', path], `${input}\n`);
-    assert.equal(run.status, 0, run.stderr);
-    const replies = run.stdout
-      .trim()
-      .split('\n')
-      .slice(1)
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    ]);
     assert.deepEqual(
-      replies.map((r) => [r.seq, r.ok, r.code ?? null]),
+      replies.slice(1).map((r) => [r.seq, r.ok, r.code ?? null]),
       [
         [1, true, null],
         [2, true, null],
@@ -94,7 +91,7 @@ describe('bulwark run: replies to bad input lines', () => {
         [null, false, 'invalid_command'],
         [5, true, null],
       ],
-      run.stdout,
+      JSON.stringify(replies),
     );
   });
 });
