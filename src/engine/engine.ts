@@ -202,8 +202,10 @@ export class Engine {
     }
     state.lastTimestampMs = timestampMs;
     const handler = HANDLER_BY_TYPE.get(type);
-    if (handler === undefined)
-      return { ok: false, ...reject('invalid_command', `unknown command type ${shown(type)}`) };
+    if (handler === undefined) {
+      const message = type === undefined ? 'a command needs a type' : `unknown command type ${shown(type)}`;
+      return { ok: false, ...reject('invalid_command', message) };
+    }
     // An approved change is in force from its effective time: nothing runs at or after it until it is activated.
     if (state.governance.approved.size > 0 && type !== 'activateMarginModel') {
       const due = dueProposal(state, timestampMs);

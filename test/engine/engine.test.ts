@@ -202,6 +202,17 @@ describe('engine: bad commands get their code and change nothing', () => {
     });
   }
 
+  test('a command without a type is told so; an unknown type is named', () => {
+    const h = Harness.venue();
+    const missing = h.run({ accountId: 'alice' });
+    assert.ok(!missing.ok);
+    assert.equal(missing.code, 'invalid_command');
+    assert.equal(missing.message, 'a command needs a type');
+    const unknown = h.run({ type: 'teleport' });
+    assert.ok(!unknown.ok);
+    assert.equal(unknown.message, 'unknown command type teleport');
+  });
+
   test("JSON's -0 as a scale is taken as 0 (as the journal writes it back)", () => {
     const h = Harness.venue();
     const result = h.ok({ type: 'configureAsset', asset: 'JPY', scale: JSON.parse('-0') as number });
