@@ -131,11 +131,6 @@ export class SnapshotFormatError extends Error {
 }
 
 /**
- * The one writer. Applies commands one at a time in sequence order; each handler validates fully before it
- * changes anything, so a rejected command leaves the state (and its hash) as it was. Rejections are result
- * codes; an exception is a bug (an assertion), and the engine must stop rather than continue.
- */
-/**
  * Why a command with this header cannot be applied after `lastSeq`, or null: it is next. Sequence errors consume no
  * sequence number, so such a command never enters the journal (a front end checks with this before journaling).
  */
@@ -154,6 +149,11 @@ export function headerRejection(seq: unknown, timestampMs: unknown, lastSeq: num
   return null;
 }
 
+/**
+ * The one writer. Applies commands one at a time in sequence order; each handler validates fully before it
+ * changes anything, so a rejected command leaves the state (and its hash) as it was. Rejections are result
+ * codes; an exception is a bug (an assertion), and the engine must stop rather than continue.
+ */
 export class Engine {
   /** Liquidation screening (derived: rebuilt from the positions, never hashed). */
   private readonly screening: Screening;

@@ -1,5 +1,11 @@
 import { sha256Hex } from '../crypto/sha256.js';
-import { Engine, SnapshotFormatError, type ApplyResult, type Command } from '../engine/index.js';
+import {
+  Engine,
+  headerRejection,
+  SnapshotFormatError,
+  type ApplyResult,
+  type Command,
+} from '../engine/index.js';
 import type { Journal, Snapshot } from './journal.js';
 
 /** Start-up failed: the journal or a snapshot does not check out. Names the sequence number involved. */
@@ -139,15 +145,13 @@ export class DurableEngine {
       const expected = this.engine.lastSeq + i + 1;
       // Callers may pass anything at run time, whatever the type says.
       const given = command as unknown;
-      if (
-        typeof given !== 'object' ||
-        given === null ||
-        command.seq !== expected ||
-        !Number.isSafeInteger(command.timestampMs) ||
-        command.timestampMs < 0
-      ) {
+      const problem =
+        typeof given !== 'object' || given === null
+          ? 'not an object'
+          : (headerRejection(command.seq, command.timestampMs, expected - 1)?.message ?? null);
+      if (problem !== null) {
         throw new Error(
-          `command ${i} of the batch must have seq ${expected} and a non-negative integer timestampMs`,
+          `command ${i} of the batch must have seq ${expected} and a non-negative integer timestampMs (${problem})`,
         );
       }
     }
