@@ -1,7 +1,14 @@
 import { createInterface } from 'node:readline';
-import { headerRejection, type Command } from '../engine/index.js';
+import { headerRejection, type ApplyResult, type Command } from '../engine/index.js';
 import { assert } from '../numbers/index.js';
-import { DurableEngine, openSqliteJournal, StartupError } from '../journal/index.js';
+import {
+  commandPayload,
+  DurableEngine,
+  JOURNAL_PAYLOAD_CHARS_MAX,
+  openSqliteJournal,
+  StartupError,
+  type Journal,
+} from '../journal/index.js';
 
 /** Most commands journaled in one transaction. */
 const BATCH_MAX = 1000;
@@ -38,7 +45,7 @@ interface Output {
  * the lines that arrived together in one transaction (group commit), applies them, and only then writes one
  * result line per command (`{"seq":…,"ok":true,"events":n}` or `{"seq":…,"ok":false,"code":…}`): a result
  * line is the acknowledgement. Control lines: `{"control":"hash"}` prints the state hash, `{"control":"snapshot"}`
- * saves a snapshot. A line that is not a command gets `{"error":…}` and is not journaled. On start it prints
+ * saves a snapshot. A line that is not a command gets `{"line":…,"error":…}` and is not journaled. On start it prints
  * `{"ready":true,…}` after the normal start-up (verify, snapshot, replay). Snapshots are also saved every
  * `options.snapshotEvery` commands, and only the latest `options.keepSnapshots` are kept.
  */
@@ -57,6 +64,21 @@ export async function runEngine(
     );
     return 2;
   }
+  return serveJournal(journal, input, output, options);
+}
+
+/**
+ * `runEngine` on a journal already open (any backend): start-up, then the command loop, then the journal closed.
+ * Exit codes: 0 at the end of the input, 3 when start-up refused the journal, 4 when the engine stopped because
+ * journaling or applying a batch failed (`{"error":"engine_stopped",…}` is the last line; no command of that batch
+ * was acknowledged, and nothing after it was read).
+ */
+export async function serveJournal(
+  journal: Journal,
+  input: NodeJS.ReadableStream,
+  output: Output,
+  options: RunOptions,
+): Promise<number> {
   let durable: DurableEngine;
   try {
     durable = await DurableEngine.open(journal);
@@ -89,8 +111,10 @@ export async function runEngine(
   /** Input lines not yet submitted, with their line numbers (1-based, blank lines counted) for the replies. */
   let pending: { readonly text: string; readonly line: number }[] = [];
   let draining: Promise<void> = Promise.resolve();
+  /** What stopped the engine (a journal append or an apply that threw), or null while it runs. */
+  let failure = null as { readonly error: unknown } | null;
   const flush = async (): Promise<void> => {
-    while (pending.length > 0) {
+    while (pending.length > 0 && failure === null) {
       const lines = pending.splice(0, BATCH_MAX);
       const batch: Command[] = [];
       // One reply per line, in input order: a batched command's slot is filled once its batch is durable, while
@@ -99,7 +123,15 @@ export async function runEngine(
       const slots: number[] = [];
       const submitBatch = async (): Promise<void> => {
         if (batch.length === 0) return;
-        const results = await durable.submit(batch);
+        let results: ApplyResult[];
+        try {
+          results = await durable.submit(batch);
+        } catch (error) {
+          // The acknowledgements already due are written; none for this batch (nothing of it was acknowledged).
+          const done = slots[0] ?? replies.length;
+          if (done > 0) output.write(`${replies.slice(0, done).join('\n')}\n`);
+          throw error;
+        }
         for (const [i, result] of results.entries()) {
           const seq = batch[i]?.seq;
           const slot = slots[i];
@@ -153,6 +185,17 @@ export async function runEngine(
           continue;
         }
         const command = parsed as Command;
+        // A command the journal cannot hold is refused here, not in the middle of a batch. JSON.stringify writes
+        // a number at most ~4.4 times as long as its shortest JSON ("1e20,"), so shorter lines cannot reach the
+        // bound and are not serialised twice.
+        if (text.length > JOURNAL_PAYLOAD_CHARS_MAX / 5) {
+          const size = commandPayload(command).length;
+          if (size > JOURNAL_PAYLOAD_CHARS_MAX) {
+            const message = `the command is ${size} characters as JSON; the journal holds at most ${JOURNAL_PAYLOAD_CHARS_MAX}`;
+            replies.push(JSON.stringify({ seq: header.seq, ok: false, code: 'invalid_command', message }));
+            continue;
+          }
+        }
         slots.push(replies.length);
         replies.push('');
         batch.push(command);
@@ -164,16 +207,26 @@ export async function runEngine(
     }
   };
   const lines = createInterface({ input, crlfDelay: Infinity });
+  // The first failure stops the engine: no later line is read, journaled or applied.
+  const stop = (error: unknown): void => {
+    failure ??= { error };
+    lines.close();
+  };
   let lineNumber = 0;
   for await (const text of lines) {
+    if (failure !== null) break;
     lineNumber += 1;
     if (text.trim().length === 0) continue;
     pending.push({ text, line: lineNumber });
     // Lines that arrive while a batch is being made durable join the next batch.
-    draining = draining.then(flush);
+    draining = draining.then(flush).catch(stop);
   }
   await draining;
   pending = [];
   await journal.close();
-  return 0;
+  if (failure === null) return 0;
+  const error = failure.error;
+  const message = error instanceof Error ? error.message : String(error);
+  output.write(`${JSON.stringify({ error: 'engine_stopped', message, lastSeq: durable.lastSeq })}\n`);
+  return 4;
 }

@@ -1,14 +1,17 @@
 /**
  * `bulwark run`'s replies to input that is not a command it can take: a line that is not JSON, an unknown control,
  * a command out of sequence and one without a header each get a reply naming what was wrong (the input line where
- * there is no seq), with the engine's own codes,
+ * there is no seq), with the engine's own codes, as does a command too large for the journal,
  * nothing of theirs is journaled, and the commands around them are acknowledged and journaled as usual.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
+import { serveJournal } from '../../src/cli/run.js';
+import { createMemoryJournalStore, openMemoryJournal, type Journal } from '../../src/journal/index.js';
 import { ensureBuilt, runCli } from '../helpers/cli.js';
 
 let dir = '';
@@ -93,5 +96,55 @@ describe('bulwark run: replies to bad input lines', () => {
       ],
       JSON.stringify(replies),
     );
+  });
+});
+
+describe('bulwark run: a batch that cannot be journaled stops the engine', () => {
+  test('the acknowledged commands stay, nothing of the failed batch is acknowledged, and the loop ends', async () => {
+    const store = createMemoryJournalStore();
+    const inner = openMemoryJournal(store);
+    let appends = 0;
+    // The memory journal, with its second append failing as a full disk would.
+    const journal: Journal = {
+      append: async (entries) => {
+        appends += 1;
+        if (appends === 2) throw new Error('disk full');
+        return inner.append(entries);
+      },
+      lastSeq: () => inner.lastSeq(),
+      read: (fromSeq, limit) => inner.read(fromSeq, limit),
+      verify: () => inner.verify(),
+      saveSnapshot: (snapshot) => inner.saveSnapshot(snapshot),
+      latestSnapshot: () => inner.latestSnapshot(),
+      listSnapshots: () => inner.listSnapshots(),
+      pruneSnapshots: (keep) => inner.pruneSnapshots(keep),
+      close: () => inner.close(),
+    };
+    const input = new PassThrough();
+    const written: string[] = [];
+    const served = serveJournal(
+      journal,
+      input,
+      { write: (text) => written.push(...text.trim().split('\n')) },
+      { snapshotEvery: 0, keepSnapshots: 0 },
+    );
+    const until = async (count: number): Promise<void> => {
+      while (written.length < count) await new Promise((resolve) => setImmediate(resolve));
+    };
+    input.write(`${command(1, { type: 'configureAsset', asset: 'USDT', scale: 8 })}\n`);
+    await until(2);
+    input.write(
+      `${command(2, { type: 'createAccount', accountId: 'a' })}\n${command(3, { type: 'createAccount', accountId: 'b' })}\n`,
+    );
+    // The input is never ended: the failure alone ends the loop.
+    assert.equal(await served, 4);
+    const replies = written.map((line) => JSON.parse(line) as Record<string, unknown>);
+    assert.equal(replies[0]?.ready, true);
+    assert.deepEqual(replies[1], { seq: 1, ok: true, events: 1 });
+    assert.deepEqual(replies.slice(2), [{ error: 'engine_stopped', message: 'disk full', lastSeq: 1 }]);
+    // Lines after the failure are not read.
+    input.write(`${command(4, { type: 'createAccount', accountId: 'c' })}\n`);
+    const reopened = openMemoryJournal(store);
+    assert.equal(await reopened.lastSeq(), 1);
   });
 });
