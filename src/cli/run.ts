@@ -36,6 +36,26 @@ export interface RunOptions {
   readonly keepSnapshots: number;
 }
 
+/**
+ * The command's journal payload, or why the journal cannot take it: longer than it holds, or nested too deeply
+ * for JSON.stringify (which recurses; JSON.parse does not, so such a line parses).
+ */
+function payloadOf(command: Command): string | { readonly problem: string } {
+  let payload: string;
+  try {
+    payload = commandPayload(command);
+  } catch (error) {
+    if (error instanceof RangeError) return { problem: 'the command is nested too deeply to journal' };
+    throw error;
+  }
+  if (payload.length > JOURNAL_PAYLOAD_CHARS_MAX) {
+    return {
+      problem: `the command is ${payload.length} characters as JSON; the journal holds at most ${JOURNAL_PAYLOAD_CHARS_MAX}`,
+    };
+  }
+  return payload;
+}
+
 interface Output {
   write(line: string): void;
 }
@@ -121,11 +141,12 @@ export async function serveJournal(
       // the lines after it in the batch are answered as they are read.
       const replies: string[] = [];
       const slots: number[] = [];
+      const payloads: string[] = [];
       const submitBatch = async (): Promise<void> => {
         if (batch.length === 0) return;
         let results: ApplyResult[];
         try {
-          results = await durable.submit(batch);
+          results = await durable.submit(batch, payloads);
         } catch (error) {
           // The acknowledgements already due are written; none for this batch (nothing of it was acknowledged).
           const done = slots[0] ?? replies.length;
@@ -144,6 +165,7 @@ export async function serveJournal(
         }
         batch.length = 0;
         slots.length = 0;
+        payloads.length = 0;
       };
       for (const { text, line } of lines) {
         let parsed: unknown;
@@ -185,20 +207,19 @@ export async function serveJournal(
           continue;
         }
         const command = parsed as Command;
-        // A command the journal cannot hold is refused here, not in the middle of a batch. JSON.stringify writes
-        // a number at most ~4.4 times as long as its shortest JSON ("1e20,"), so shorter lines cannot reach the
-        // bound and are not serialised twice.
-        if (text.length > JOURNAL_PAYLOAD_CHARS_MAX / 5) {
-          const size = commandPayload(command).length;
-          if (size > JOURNAL_PAYLOAD_CHARS_MAX) {
-            const message = `the command is ${size} characters as JSON; the journal holds at most ${JOURNAL_PAYLOAD_CHARS_MAX}`;
-            replies.push(JSON.stringify({ seq: header.seq, ok: false, code: 'invalid_command', message }));
-            continue;
-          }
+        // A command the journal cannot hold is refused here, not in the middle of a batch (which would stop the
+        // engine): serialised once, here, and that text is what the batch journals.
+        const payload = payloadOf(command);
+        if (typeof payload !== 'string') {
+          replies.push(
+            JSON.stringify({ seq: header.seq, ok: false, code: 'invalid_command', message: payload.problem }),
+          );
+          continue;
         }
         slots.push(replies.length);
         replies.push('');
         batch.push(command);
+        payloads.push(payload);
       }
       await submitBatch();
       output.write(`${replies.join('\n')}\n`);

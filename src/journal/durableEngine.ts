@@ -137,9 +137,16 @@ export class DurableEngine {
 
   /**
    * Journals a batch (group commit), then applies it. Commands must be numbered consecutively after the last
-   * one; a batch the journal refuses is neither applied nor acknowledged.
+   * one; a batch the journal refuses is neither applied nor acknowledged. `payloads`, when given, are the
+   * commands' `commandPayload`s, made by a caller that serialised them already to check them (`bulwark run`), so
+   * that they are not serialised twice; they are what is journaled, so they must be exactly those.
    */
-  async submit(commands: readonly Command[]): Promise<ApplyResult[]> {
+  async submit(
+    commands: readonly Command[],
+    payloads: readonly string[] = commands.map(commandPayload),
+  ): Promise<ApplyResult[]> {
+    if (payloads.length !== commands.length)
+      throw new Error(`${payloads.length} payloads given for a batch of ${commands.length} commands`);
     // A command without a valid header would be journaled under a number the engine does not consume.
     for (const [i, command] of commands.entries()) {
       const expected = this.engine.lastSeq + i + 1;
@@ -156,7 +163,7 @@ export class DurableEngine {
       }
     }
     await this.journal.append(
-      commands.map((command) => ({ seq: command.seq, payload: commandPayload(command) })),
+      commands.map((command, i) => ({ seq: command.seq, payload: payloads[i] ?? commandPayload(command) })),
     );
     return commands.map((command) => this.engine.apply(command));
   }

@@ -99,6 +99,34 @@ describe('bulwark run: replies to bad input lines', () => {
   });
 });
 
+describe('bulwark run: a command the journal cannot take', () => {
+  test('too long, or nested too deeply to serialise: refused, not journaled, and the engine goes on', () => {
+    const depth = 100_000;
+    const { path, replies } = run('unjournalable', [
+      command(1, { type: 'configureAsset', asset: 'USDT', scale: 8 }),
+      command(2, { type: 'createAccount', accountId: 'a', note: 'x'.repeat(1_100_000) }),
+      // JSON.parse takes any depth; JSON.stringify, which makes the journal's payload, recurses.
+      `{"seq":2,"timestampMs":1700000000002,"type":"createAccount","accountId":"a","note":${'['.repeat(depth)}${']'.repeat(depth)}}`,
+      command(2, { type: 'createAccount', accountId: 'a' }),
+    ]);
+    assert.deepEqual(
+      replies.slice(1).map((r) => [r.seq, r.ok, r.code ?? null]),
+      [
+        [1, true, null],
+        [2, false, 'invalid_command'],
+        [2, false, 'invalid_command'],
+        [2, true, null],
+      ],
+      JSON.stringify(replies).slice(0, 2000),
+    );
+    assert.match(String(replies[2]?.message), /characters as JSON; the journal holds at most 1048576/);
+    assert.match(String(replies[3]?.message), /nested too deeply/);
+    const replay = runCli(['replay', path, '--json']);
+    assert.equal(replay.status, 0, replay.stderr);
+    assert.equal((JSON.parse(replay.stdout) as { lastSeq: number }).lastSeq, 2);
+  });
+});
+
 describe('bulwark run: a batch that cannot be journaled stops the engine', () => {
   test('the acknowledged commands stay, nothing of the failed batch is acknowledged, and the loop ends', async () => {
     const store = createMemoryJournalStore();
