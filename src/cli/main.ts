@@ -12,7 +12,7 @@ import { runDemo } from './demo.js';
 import { runJournalInspect } from './journalInspect.js';
 import { runReplay } from './replay.js';
 import { DEFAULT_KEEP_SNAPSHOTS, DEFAULT_SNAPSHOT_EVERY, runEngine } from './run.js';
-import { wholeNumberOption } from './wholeNumber.js';
+import { wholeNumberOption, wholeNumberParser } from './wholeNumber.js';
 
 /** Prints a command's output and sets its exit code. */
 function respond({ exitCode, output }: { exitCode: number; output: string }): void {
@@ -105,15 +105,14 @@ journalCommand
   .command('inspect')
   .description('verify the hash chain of a SQLite journal and list its commands')
   .argument('<journal>', 'the journal file')
-  .option('--from <seq>', 'first sequence number to list', (v) => Number.parseInt(v, 10))
-  .option('--limit <n>', 'how many commands to list (default 20)', (v) => Number.parseInt(v, 10))
+  .option('--from <seq>', 'first sequence number to list', wholeNumberParser('from'))
+  .option('--limit <n>', 'how many commands to list (default 20)', wholeNumberParser('limit'))
   .option('--json', 'print JSON')
   .action(async (path: string, options: { from?: number; limit?: number; json?: boolean }) => {
     respond(await runJournalInspect(path, options));
   });
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
-const integer = (value: string): number => Number.parseInt(value, 10);
 
 const audit = program
   .command('audit')
@@ -139,9 +138,13 @@ audit
   .command('prove')
   .description('print an inclusion proof of an entry and/or a consistency proof between two tree sizes')
   .argument('<log>', 'the disclosure log')
-  .option('--entry <seq>', 'the entry to prove included', integer)
-  .option('--old-size <n>', 'prove the tree of this many entries is a prefix of the current one', integer)
-  .option('--size <n>', 'the tree size to prove against (default: the whole log)', integer)
+  .option('--entry <seq>', 'the entry to prove included', wholeNumberParser('entry'))
+  .option(
+    '--old-size <n>',
+    'prove the tree of this many entries is a prefix of the current one',
+    wholeNumberParser('old-size'),
+  )
+  .option('--size <n>', 'the tree size to prove against (default: the whole log)', wholeNumberParser('size'))
   .option('--json', 'print JSON')
   .action((path: string, options: { entry?: number; oldSize?: number; size?: number; json?: boolean }) => {
     respond(runAuditProve(path, { ...options, json: options.json ?? false }));

@@ -14,7 +14,8 @@ export async function runReplay(path: string, json: boolean): Promise<{ exitCode
   } catch (error) {
     return {
       exitCode: 2,
-      output: `bulwark replay: ${path} is not a Bulwark journal (${error instanceof Error ? error.message : String(error)})\n`,
+      // The journal's message names the file and what is wrong with it.
+      output: `bulwark replay: ${error instanceof Error ? error.message : String(error)}\n`,
     };
   }
   try {

@@ -5,6 +5,7 @@
  * append, which lets `verify` notice entries removed from the end. Nothing here ever rewrites a stored entry:
  * a damaged journal stays damaged until a human looks at it.
  */
+import { statSync } from 'node:fs';
 import { assert } from '../numbers/assert.js';
 import {
   chainEntries,
@@ -85,8 +86,12 @@ export function openSqliteJournal(path: string, options: SqliteJournalOptions = 
   const readonly = options.readonly ?? false;
   let db: SqliteDatabase;
   try {
+    // SQLite reports a directory as a disk I/O error; say what it is.
+    if (statSync(path, { throwIfNoEntry: false })?.isDirectory() === true)
+      throw new JournalError('cannot_open', null, `cannot open journal ${path}: it is a directory`);
     db = openSqliteDatabase(path, { readonly, fileMustExist: readonly });
   } catch (error) {
+    if (error instanceof JournalError) throw error;
     throw new JournalError('cannot_open', null, `cannot open journal ${path}: ${messageOf(error)}`);
   }
   try {
