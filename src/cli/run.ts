@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import { headerRejection, type ApplyResult, type Command } from '../engine/index.js';
+import { headerRejection, type Command } from '../engine/index.js';
 import { assert } from '../numbers/index.js';
 import {
   commandPayload,
@@ -54,6 +54,61 @@ function payloadOf(command: Command): string | { readonly problem: string } {
     };
   }
   return payload;
+}
+
+/**
+ * The replies to one chunk of input lines, in input order, and the batch of its commands not yet durable: a batched
+ * command holds its reply's place until its batch is journaled and applied, while the lines after it are answered
+ * as they are read.
+ */
+class Chunk {
+  readonly replies: string[] = [];
+  private readonly batch: Command[] = [];
+  private readonly payloads: string[] = [];
+  /** Where each batched command's reply goes in `replies`. */
+  private readonly slots: number[] = [];
+
+  constructor(private readonly durable: DurableEngine) {}
+
+  /** Commands waiting in the batch. */
+  get batched(): number {
+    return this.batch.length;
+  }
+
+  reply(body: unknown): void {
+    this.replies.push(JSON.stringify(body));
+  }
+
+  add(command: Command, payload: string): void {
+    this.slots.push(this.replies.length);
+    this.replies.push('');
+    this.batch.push(command);
+    this.payloads.push(payload);
+  }
+
+  /** Journals and applies the batch (one transaction), then fills in its replies. */
+  async submit(): Promise<void> {
+    if (this.batch.length === 0) return;
+    const results = await this.durable.submit(this.batch, this.payloads);
+    for (const [i, result] of results.entries()) {
+      const seq = this.batch[i]?.seq;
+      const slot = this.slots[i];
+      assert(slot !== undefined, `command ${i} of the batch has a reply slot`);
+      this.replies[slot] = JSON.stringify(
+        result.ok
+          ? { seq, ok: true, events: result.events.length }
+          : { seq, ok: false, code: result.code, message: result.message },
+      );
+    }
+    this.batch.length = 0;
+    this.payloads.length = 0;
+    this.slots.length = 0;
+  }
+
+  /** The replies before the first command not yet durable. */
+  due(): string[] {
+    return this.replies.slice(0, this.slots[0] ?? this.replies.length);
+  }
 }
 
 interface Output {
@@ -135,94 +190,62 @@ export async function serveJournal(
   let failure = null as { readonly error: unknown } | null;
   const flush = async (): Promise<void> => {
     while (pending.length > 0 && failure === null) {
-      const lines = pending.splice(0, BATCH_MAX);
-      const batch: Command[] = [];
-      // One reply per line, in input order: a batched command's slot is filled once its batch is durable, while
-      // the lines after it in the batch are answered as they are read.
-      const replies: string[] = [];
-      const slots: number[] = [];
-      const payloads: string[] = [];
-      const submitBatch = async (): Promise<void> => {
-        if (batch.length === 0) return;
-        let results: ApplyResult[];
-        try {
-          results = await durable.submit(batch, payloads);
-        } catch (error) {
-          // The acknowledgements already due are written; none for this batch (nothing of it was acknowledged).
-          const done = slots[0] ?? replies.length;
-          if (done > 0) output.write(`${replies.slice(0, done).join('\n')}\n`);
-          throw error;
-        }
-        for (const [i, result] of results.entries()) {
-          const seq = batch[i]?.seq;
-          const slot = slots[i];
-          assert(slot !== undefined, `command ${i} of the batch has a reply slot`);
-          replies[slot] = JSON.stringify(
-            result.ok
-              ? { seq, ok: true, events: result.events.length }
-              : { seq, ok: false, code: result.code, message: result.message },
-          );
-        }
-        batch.length = 0;
-        slots.length = 0;
-        payloads.length = 0;
-      };
-      for (const { text, line } of lines) {
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(text);
-        } catch (error) {
-          // Nothing is submitted for the line; the reply says which line and why.
-          const message = error instanceof Error ? error.message : String(error);
-          replies.push(JSON.stringify({ line, error: 'invalid_json', message }));
-          continue;
-        }
-        const control =
-          typeof parsed === 'object' && parsed !== null && 'control' in parsed ? parsed.control : undefined;
-        if (control !== undefined) {
-          await submitBatch();
-          if (control === 'snapshot') await saveSnapshot();
-          replies.push(
-            JSON.stringify(
+      const chunk = new Chunk(durable);
+      try {
+        for (const { text, line } of pending.splice(0, BATCH_MAX)) {
+          let parsed: unknown;
+          try {
+            parsed = JSON.parse(text);
+          } catch (error) {
+            // Nothing is submitted for the line; the reply says which line and why.
+            const message = error instanceof Error ? error.message : String(error);
+            chunk.reply({ line, error: 'invalid_json', message });
+            continue;
+          }
+          const control =
+            typeof parsed === 'object' && parsed !== null && 'control' in parsed ? parsed.control : undefined;
+          if (control !== undefined) {
+            await chunk.submit();
+            if (control === 'snapshot') await saveSnapshot();
+            chunk.reply(
               control === 'hash' || control === 'snapshot'
                 ? { control, lastSeq: durable.lastSeq, stateHash: durable.stateHash() }
                 : {
                     line,
                     error: 'unknown_control',
-                    message: `control is "hash" or "snapshot", not ${JSON.stringify(control)}`,
+                    message: `control is "hash" or "snapshot", not ${typeof control === 'string' ? JSON.stringify(control.slice(0, 64)) : typeof control}`,
                   },
-            ),
-          );
-          continue;
+            );
+            continue;
+          }
+          // Untrusted input: only the header is checked here (as the engine would, after the batch so far); the
+          // engine checks the rest. A refused header is not journaled: it consumes no sequence number.
+          const header = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as {
+            seq?: unknown;
+            timestampMs?: unknown;
+          };
+          // Only a number is echoed: the line's own value might be anything (JSON.stringify recurses).
+          const seq = typeof header.seq === 'number' ? header.seq : null;
+          const refused = headerRejection(header.seq, header.timestampMs, durable.lastSeq + chunk.batched);
+          if (refused !== null) {
+            chunk.reply({ seq, ok: false, ...refused });
+            continue;
+          }
+          const command = parsed as Command;
+          // A command the journal cannot hold is refused here, not in the middle of a batch (which would stop the
+          // engine): serialised once, here, and that text is what the batch journals.
+          const payload = payloadOf(command);
+          if (typeof payload === 'string') chunk.add(command, payload);
+          else chunk.reply({ seq, ok: false, code: 'invalid_command', message: payload.problem });
         }
-        // Untrusted input: only the header is checked here (as the engine would, after the batch so far); the
-        // engine checks the rest. A refused header is not journaled: it consumes no sequence number.
-        const header = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as {
-          seq?: unknown;
-          timestampMs?: unknown;
-        };
-        const refused = headerRejection(header.seq, header.timestampMs, durable.lastSeq + batch.length);
-        if (refused !== null) {
-          replies.push(JSON.stringify({ seq: header.seq ?? null, ok: false, ...refused }));
-          continue;
-        }
-        const command = parsed as Command;
-        // A command the journal cannot hold is refused here, not in the middle of a batch (which would stop the
-        // engine): serialised once, here, and that text is what the batch journals.
-        const payload = payloadOf(command);
-        if (typeof payload !== 'string') {
-          replies.push(
-            JSON.stringify({ seq: header.seq, ok: false, code: 'invalid_command', message: payload.problem }),
-          );
-          continue;
-        }
-        slots.push(replies.length);
-        replies.push('');
-        batch.push(command);
-        payloads.push(payload);
+        await chunk.submit();
+      } catch (error) {
+        // The replies already due are written; none for a batch not yet durable (nothing of it was acknowledged).
+        const due = chunk.due();
+        if (due.length > 0) output.write(`${due.join('\n')}\n`);
+        throw error;
       }
-      await submitBatch();
-      output.write(`${replies.join('\n')}\n`);
+      output.write(`${chunk.replies.join('\n')}\n`);
       if (options.snapshotEvery > 0 && durable.lastSeq - snapshotSeq >= options.snapshotEvery)
         await saveSnapshot();
     }

@@ -107,14 +107,20 @@ describe('bulwark run: a command the journal cannot take', () => {
       command(2, { type: 'createAccount', accountId: 'a', note: 'x'.repeat(1_100_000) }),
       // JSON.parse takes any depth; JSON.stringify, which makes the journal's payload, recurses.
       `{"seq":2,"timestampMs":1700000000002,"type":"createAccount","accountId":"a","note":${'['.repeat(depth)}${']'.repeat(depth)}}`,
+      // A header or control nested as deep is refused without being echoed back (the reply is made with
+      // JSON.stringify too).
+      `{"seq":${'['.repeat(depth)}${']'.repeat(depth)},"timestampMs":1,"type":"createAccount","accountId":"a"}`,
+      `{"control":${'['.repeat(depth)}${']'.repeat(depth)}}`,
       command(2, { type: 'createAccount', accountId: 'a' }),
     ]);
     assert.deepEqual(
-      replies.slice(1).map((r) => [r.seq, r.ok, r.code ?? null]),
+      replies.slice(1).map((r) => [r.seq, r.ok, r.code ?? r.error ?? null]),
       [
         [1, true, null],
         [2, false, 'invalid_command'],
         [2, false, 'invalid_command'],
+        [null, false, 'invalid_command'],
+        [undefined, undefined, 'unknown_control'],
         [2, true, null],
       ],
       JSON.stringify(replies).slice(0, 2000),
@@ -127,38 +133,62 @@ describe('bulwark run: a command the journal cannot take', () => {
   });
 });
 
+/** A memory journal whose `failAppend`-th append (1-based; 0: none) or every snapshot save fails as a full disk would. */
+function failingJournal(
+  store: ReturnType<typeof createMemoryJournalStore>,
+  failAppend: number,
+  failSnapshots: boolean,
+): Journal {
+  const inner = openMemoryJournal(store);
+  let appends = 0;
+  return {
+    append: async (entries) => {
+      appends += 1;
+      if (appends === failAppend) throw new Error('disk full');
+      return inner.append(entries);
+    },
+    lastSeq: () => inner.lastSeq(),
+    read: (fromSeq, limit) => inner.read(fromSeq, limit),
+    verify: () => inner.verify(),
+    saveSnapshot: async (snapshot) => {
+      if (failSnapshots) throw new Error('disk full');
+      return inner.saveSnapshot(snapshot);
+    },
+    latestSnapshot: () => inner.latestSnapshot(),
+    listSnapshots: () => inner.listSnapshots(),
+    pruneSnapshots: (keep) => inner.pruneSnapshots(keep),
+    close: () => inner.close(),
+  };
+}
+
+/** Serves `journal` with an input stream the test writes to and never ends; the lines written so far. */
+function serve(journal: Journal): {
+  input: PassThrough;
+  written: string[];
+  served: Promise<number>;
+  until: (count: number) => Promise<void>;
+} {
+  const input = new PassThrough();
+  const written: string[] = [];
+  const served = serveJournal(
+    journal,
+    input,
+    { write: (text) => written.push(...text.trim().split('\n')) },
+    { snapshotEvery: 0, keepSnapshots: 0 },
+  );
+  const until = async (count: number): Promise<void> => {
+    while (written.length < count) await new Promise((resolve) => setImmediate(resolve));
+  };
+  return { input, written, served, until };
+}
+
+const parsedLines = (lines: readonly string[]): Record<string, unknown>[] =>
+  lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+
 describe('bulwark run: a batch that cannot be journaled stops the engine', () => {
   test('the acknowledged commands stay, nothing of the failed batch is acknowledged, and the loop ends', async () => {
     const store = createMemoryJournalStore();
-    const inner = openMemoryJournal(store);
-    let appends = 0;
-    // The memory journal, with its second append failing as a full disk would.
-    const journal: Journal = {
-      append: async (entries) => {
-        appends += 1;
-        if (appends === 2) throw new Error('disk full');
-        return inner.append(entries);
-      },
-      lastSeq: () => inner.lastSeq(),
-      read: (fromSeq, limit) => inner.read(fromSeq, limit),
-      verify: () => inner.verify(),
-      saveSnapshot: (snapshot) => inner.saveSnapshot(snapshot),
-      latestSnapshot: () => inner.latestSnapshot(),
-      listSnapshots: () => inner.listSnapshots(),
-      pruneSnapshots: (keep) => inner.pruneSnapshots(keep),
-      close: () => inner.close(),
-    };
-    const input = new PassThrough();
-    const written: string[] = [];
-    const served = serveJournal(
-      journal,
-      input,
-      { write: (text) => written.push(...text.trim().split('\n')) },
-      { snapshotEvery: 0, keepSnapshots: 0 },
-    );
-    const until = async (count: number): Promise<void> => {
-      while (written.length < count) await new Promise((resolve) => setImmediate(resolve));
-    };
+    const { input, written, served, until } = serve(failingJournal(store, 2, false));
     input.write(`${command(1, { type: 'configureAsset', asset: 'USDT', scale: 8 })}\n`);
     await until(2);
     input.write(
@@ -166,13 +196,32 @@ describe('bulwark run: a batch that cannot be journaled stops the engine', () =>
     );
     // The input is never ended: the failure alone ends the loop.
     assert.equal(await served, 4);
-    const replies = written.map((line) => JSON.parse(line) as Record<string, unknown>);
+    const replies = parsedLines(written);
     assert.equal(replies[0]?.ready, true);
     assert.deepEqual(replies[1], { seq: 1, ok: true, events: 1 });
     assert.deepEqual(replies.slice(2), [{ error: 'engine_stopped', message: 'disk full', lastSeq: 1 }]);
     // Lines after the failure are not read.
     input.write(`${command(4, { type: 'createAccount', accountId: 'c' })}\n`);
-    const reopened = openMemoryJournal(store);
-    assert.equal(await reopened.lastSeq(), 1);
+    assert.equal(await openMemoryJournal(store).lastSeq(), 1);
+  });
+
+  test('a snapshot that cannot be saved: the commands before it are acknowledged, then the engine stops', async () => {
+    const store = createMemoryJournalStore();
+    const { input, written, served } = serve(failingJournal(store, 0, true));
+    input.write(
+      [
+        command(1, { type: 'configureAsset', asset: 'USDT', scale: 8 }),
+        command(2, { type: 'createAccount', accountId: 'a' }),
+        JSON.stringify({ control: 'snapshot' }),
+        command(3, { type: 'createAccount', accountId: 'b' }),
+      ].join('\n') + '\n',
+    );
+    assert.equal(await served, 4);
+    assert.deepEqual(parsedLines(written).slice(1), [
+      { seq: 1, ok: true, events: 1 },
+      { seq: 2, ok: true, events: 1 },
+      { error: 'engine_stopped', message: 'disk full', lastSeq: 2 },
+    ]);
+    assert.equal(await openMemoryJournal(store).lastSeq(), 2);
   });
 });
