@@ -12,6 +12,9 @@ import {
 
 /** Most commands journaled in one transaction. */
 const BATCH_MAX = 1000;
+/** Input lines waiting for the engine at which reading pauses, and below which it resumes. */
+const PENDING_HIGH = 16 * BATCH_MAX;
+const PENDING_LOW = 4 * BATCH_MAX;
 
 /**
  * Commands between automatic snapshots, by default: start-up replays at most about this many (~0.5 s at the
@@ -185,7 +188,8 @@ export async function serveJournal(
   };
   /** Input lines not yet submitted, with their line numbers (1-based, blank lines counted) for the replies. */
   let pending: { readonly text: string; readonly line: number }[] = [];
-  let draining: Promise<void> = Promise.resolve();
+  /** Resumes reading once the pending lines are few again (set with the reader below). */
+  let resumeInput = (): void => undefined;
   /** What stopped the engine (a journal append or an apply that threw), or null while it runs. */
   let failure = null as { readonly error: unknown } | null;
   const flush = async (): Promise<void> => {
@@ -246,6 +250,7 @@ export async function serveJournal(
         throw error;
       }
       output.write(`${chunk.replies.join('\n')}\n`);
+      resumeInput();
       if (options.snapshotEvery > 0 && durable.lastSeq - snapshotSeq >= options.snapshotEvery)
         await saveSnapshot();
     }
@@ -256,16 +261,46 @@ export async function serveJournal(
     failure ??= { error };
     lines.close();
   };
-  let lineNumber = 0;
-  for await (const text of lines) {
-    if (failure !== null) break;
-    lineNumber += 1;
-    if (text.trim().length === 0) continue;
-    pending.push({ text, line: lineNumber });
-    // Lines that arrive while a batch is being made durable join the next batch.
-    draining = draining.then(flush).catch(stop);
-  }
-  await draining;
+  await new Promise<void>((resolve) => {
+    let lineNumber = 0;
+    let ended = false;
+    let pumping = false;
+    // Group commit: the lines of one read are all pending before a batch is taken (a flush started by the first
+    // of them would journal it alone), and lines read while a batch is made durable join the next one.
+    const pump = async (): Promise<void> => {
+      pumping = true;
+      try {
+        await new Promise((next) => setImmediate(next));
+        await flush();
+      } catch (error) {
+        stop(error);
+      }
+      pumping = false;
+      if (failure === null && pending.length > 0) void pump();
+      else if (ended || failure !== null) resolve();
+    };
+    let paused = false;
+    resumeInput = () => {
+      if (!paused || ended || pending.length > PENDING_LOW) return;
+      paused = false;
+      lines.resume();
+    };
+    lines.on('line', (text) => {
+      lineNumber += 1;
+      if (failure !== null || text.trim().length === 0) return;
+      pending.push({ text, line: lineNumber });
+      // Bounded memory: reading waits while the engine is this far behind.
+      if (pending.length >= PENDING_HIGH && !paused) {
+        paused = true;
+        lines.pause();
+      }
+      if (!pumping) void pump();
+    });
+    lines.on('close', () => {
+      ended = true;
+      if (!pumping) resolve();
+    });
+  });
   pending = [];
   await journal.close();
   if (failure === null) return 0;

@@ -185,6 +185,44 @@ function serve(journal: Journal): {
 const parsedLines = (lines: readonly string[]): Record<string, unknown>[] =>
   lines.map((line) => JSON.parse(line) as Record<string, unknown>);
 
+describe('bulwark run: group commit', () => {
+  test('lines read together are journaled together, up to 1,000 a transaction; reading pauses and resumes', async () => {
+    const store = createMemoryJournalStore();
+    const inner = openMemoryJournal(store);
+    const batches: number[] = [];
+    const journal: Journal = {
+      ...failingJournal(store, 0, false),
+      append: async (entries) => {
+        batches.push(entries.length);
+        return inner.append(entries);
+      },
+    };
+    const { input, written, served } = serve(journal);
+    const count = 20_000;
+    const lines = [command(1, { type: 'configureAsset', asset: 'USDT', scale: 8 })];
+    for (let seq = 2; seq <= count; seq++)
+      lines.push(command(seq, { type: 'createAccount', accountId: `a${seq}` }));
+    // Four writes of 5,000 lines: more than the 16,000 pending lines at which reading pauses, in all.
+    for (let i = 0; i < count; i += 5_000) input.write(`${lines.slice(i, i + 5_000).join('\n')}\n`);
+    input.end();
+    assert.equal(await served, 0);
+    const replies = parsedLines(written.slice(1));
+    assert.equal(replies.length, count);
+    assert.ok(
+      replies.every((r, i) => r.seq === i + 1 && r.ok === true),
+      'every command acknowledged, in order',
+    );
+    assert.equal(
+      batches.reduce((a, b) => a + b, 0),
+      count,
+    );
+    const shown = `${batches.length} appends, the first ${batches.slice(0, 20).join(', ')}`;
+    assert.ok(Math.max(...batches) <= 1_000, shown);
+    // One command a transaction would be 20,000 appends; lines read together share one.
+    assert.ok(batches.length <= 40, shown);
+  });
+});
+
 describe('bulwark run: a batch that cannot be journaled stops the engine', () => {
   test('the acknowledged commands stay, nothing of the failed batch is acknowledged, and the loop ends', async () => {
     const store = createMemoryJournalStore();
