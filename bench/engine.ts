@@ -8,9 +8,11 @@
  * generator saw, the durable engine must end at the in-memory engine's state hash, and the decimal.js engine's
  * final balances and positions are compared with Bulwark's. Prints nothing; bench/run.ts formats the result.
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { LedgerAccounts, positionKey, type Command, type Engine, type EngineState } from '../src/index.js';
 import { built } from './built.js';
 import { D, DecimalLedger } from './decimalLedger.js';
@@ -39,6 +41,8 @@ export interface EngineBenchOptions {
   readonly durableWarmupBatches: number;
   /** Also run bench/journal.ts (raw journal appends) for reference. */
   readonly journalReference: boolean;
+  /** Also time `bulwark run` as a process on the whole workload (JSON lines in from a file), for reference. */
+  readonly processReference: boolean;
   /** Constant offered rates (fills/s) at which the durable engine's acknowledgement latency is measured. */
   readonly latencyRates: readonly number[];
   /** Seconds of fills offered at each rate (at most the workload's fills). */
@@ -56,6 +60,7 @@ export const ENGINE_BENCH_DEFAULTS: EngineBenchOptions = {
   memoryWarmupFills: 100_000,
   durableWarmupBatches: 30,
   journalReference: true,
+  processReference: true,
   latencyRates: [10_000, 50_000, 75_000],
   latencySeconds: 3,
 };
@@ -134,6 +139,8 @@ export interface EngineBenchResult {
   readonly latency: readonly Omit<LatencyRun, 'outcomes'>[];
   /** bench/journal.ts: raw appends of ~200-byte payloads, no engine. */
   readonly journalAppend: { readonly commandsPerSecond: number; readonly batch: number } | null;
+  /** `bulwark run` as a process (`runProcess`), or null when not measured. */
+  readonly process: (ProcessRun & { readonly stateHashMatches: boolean }) | null;
   readonly agreement: Agreement;
   readonly targets: typeof ENGINE_TARGETS;
   /** Correctness problems (outcomes that differ between runs, hashes that differ); empty when all is well. */
@@ -308,6 +315,78 @@ async function runDurable(
       journalBytes: size(path) + size(`${path}-wal`),
     };
   });
+}
+
+/** `bulwark run` on the whole workload: set-up and fills as JSON lines from a file on its standard input. */
+export interface ProcessRun {
+  readonly commands: number;
+  /** From spawning the process to its exit (start-up on an empty journal included). */
+  readonly seconds: number;
+  readonly commandsPerSecond: number;
+  /** Commands acknowledged with ok: true. */
+  readonly accepted: number;
+  /** The state hash `{"control":"hash"}` printed at the end. */
+  readonly stateHash: string;
+}
+
+const BIN = fileURLToPath(new URL('../bin/bulwark.js', import.meta.url));
+
+/**
+ * Times `bulwark run` as users run it (the compiled build, 64 MiB semi-spaces, a fresh FULL-sync journal, no
+ * automatic snapshots): every set-up command and fill as a JSON line from a file on standard input, then a hash
+ * control line; the acknowledgements are read from its standard output.
+ */
+async function runProcess(w: FillWorkload): Promise<ProcessRun> {
+  const dir = mkdtempSync(join(tmpdir(), 'bulwark-bench-run-'));
+  try {
+    const commands = [...w.setup, ...w.fills];
+    const input = join(dir, 'commands.jsonl');
+    writeFileSync(input, `${commands.map((c) => JSON.stringify(c)).join('\n')}\n{"control":"hash"}\n`);
+    const fd = openSync(input, 'r');
+    collectGarbage();
+    const start = process.hrtime.bigint();
+    const child = spawn(
+      process.execPath,
+      [
+        '--min-semi-space-size=64',
+        '--max-semi-space-size=64',
+        BIN,
+        'run',
+        join(dir, 'journal.db'),
+        '--snapshot-every',
+        '0',
+      ],
+      { stdio: [fd, 'pipe', 'inherit'] },
+    );
+    closeSync(fd);
+    let accepted = 0;
+    let last = '';
+    let partial = '';
+    const stdout = child.stdout;
+    if (stdout === null) throw new Error('bulwark run: no standard output pipe');
+    stdout.setEncoding('utf8');
+    stdout.on('data', (text: string) => {
+      const lines = (partial + text).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) {
+        if (line.includes('"ok":true')) accepted++;
+        last = line;
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    if (code !== 0) throw new Error(`bulwark run exited with ${String(code)}`);
+    const { stateHash } = JSON.parse(last) as { stateHash: string };
+    return {
+      commands: commands.length,
+      seconds,
+      commandsPerSecond: commands.length / seconds,
+      accepted,
+      stateHash,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Acknowledgement latency at one constant offered rate (see `LatencyMeasurement`). */
@@ -549,6 +628,15 @@ export async function benchEngine(overrides: Partial<EngineBenchOptions> = {}): 
 
   // Reference: the colleague's raw journal append benchmark.
   const journalAppend = options.journalReference ? await benchJournal() : null;
+  // Reference: the engine as a process, end to end.
+  const processRun = options.processReference ? await runProcess(w) : null;
+  if (processRun !== null) {
+    const expectedAccepted = w.setup.length + w.expected.filter((o) => o === null).length;
+    if (processRun.accepted !== expectedAccepted)
+      failures.push(`bulwark run acknowledged ${processRun.accepted} commands, expected ${expectedAccepted}`);
+    if (processRun.stateHash !== memoryHash)
+      failures.push(`bulwark run ended at state hash ${processRun.stateHash}, in memory ${memoryHash}`);
+  }
 
   const workload: WorkloadSummary = {
     seed: w.seed,
@@ -590,6 +678,8 @@ export async function benchEngine(overrides: Partial<EngineBenchOptions> = {}): 
     decimal: rate('decimal.js object engine (naive baseline)', n, decimalRuns),
     latency,
     journalAppend,
+    process:
+      processRun === null ? null : { ...processRun, stateHashMatches: processRun.stateHash === memoryHash },
     agreement,
     targets: ENGINE_TARGETS,
     failures,
@@ -713,6 +803,14 @@ export function formatEngineSection(r: EngineBenchResult): string[] {
     lines.push(
       `   reference, raw journal append (bench/journal.ts: 200,000 × ~200 B payloads, batches of ${grouped(r.journalAppend.batch)}, FULL, no engine): ` +
         `${grouped(r.journalAppend.commandsPerSecond)} commands/s`,
+    );
+  }
+  if (r.process !== null) {
+    const p = r.process;
+    lines.push(
+      `   reference, \`bulwark run\` as a process (set-up and fills as JSON lines from a file on stdin, FULL, acknowledgements read back): ` +
+        `${grouped(p.commandsPerSecond)} commands/s end to end (${grouped(p.commands)} in ${p.seconds.toFixed(1)} s, start-up included); ` +
+        `final state hash ${p.stateHashMatches ? '=' : '≠'} in-memory engine's`,
     );
   }
   lines.push(...latencyLines(r.latency, o.batch));
