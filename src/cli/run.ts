@@ -190,7 +190,7 @@ export async function serveJournal(
   let pending: { readonly text: string; readonly line: number }[] = [];
   /** Resumes reading once the pending lines are few again (set with the reader below). */
   let resumeInput = (): void => undefined;
-  /** What stopped the engine (a journal append or an apply that threw), or null while it runs. */
+  /** What stopped the engine (a journal append, an apply or a read of the input that threw), or null while it runs. */
   let failure = null as { readonly error: unknown } | null;
   const flush = async (): Promise<void> => {
     while (pending.length > 0 && failure === null) {
@@ -261,6 +261,8 @@ export async function serveJournal(
     failure ??= { error };
     lines.close();
   };
+  // A read error of the input stops the engine too (readline passes it on as its own 'error').
+  lines.on('error', stop);
   await new Promise<void>((resolve) => {
     let lineNumber = 0;
     let ended = false;

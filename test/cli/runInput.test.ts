@@ -262,4 +262,17 @@ describe('bulwark run: a batch that cannot be journaled stops the engine', () =>
     ]);
     assert.equal(await openMemoryJournal(store).lastSeq(), 2);
   });
+
+  test('a read error of the input stops the engine after the acknowledgements due', async () => {
+    const store = createMemoryJournalStore();
+    const { input, written, served, until } = serve(failingJournal(store, 0, false));
+    input.write(`${command(1, { type: 'configureAsset', asset: 'USDT', scale: 8 })}\n`);
+    await until(2);
+    input.destroy(new Error('read failed'));
+    assert.equal(await served, 4);
+    assert.deepEqual(parsedLines(written).slice(1), [
+      { seq: 1, ok: true, events: 1 },
+      { error: 'engine_stopped', message: 'read failed', lastSeq: 1 },
+    ]);
+  });
 });
