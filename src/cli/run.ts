@@ -59,6 +59,48 @@ function payloadOf(command: Command): string | { readonly problem: string } {
   return payload;
 }
 
+/** What one input line is: a command to batch (with its journal payload), a control, or a line answered at once. */
+type ReadLine =
+  | { readonly kind: 'command'; readonly command: Command; readonly payload: string }
+  | { readonly kind: 'control'; readonly control: 'hash' | 'snapshot' }
+  | { readonly kind: 'reply'; readonly body: object };
+
+/**
+ * Reads one input line (number `line`) that would follow command `lastSeq`. Untrusted input: only the JSON, the
+ * header (as the engine checks it) and the journal's bounds are checked here, the engine checks the rest. A line
+ * answered at once is not journaled: it consumes no sequence number.
+ */
+function readLine(text: string, line: number, lastSeq: number): ReadLine {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { kind: 'reply', body: { line, error: 'invalid_json', message } };
+  }
+  const object = typeof parsed === 'object' && parsed !== null ? parsed : {};
+  const control = 'control' in object ? object.control : undefined;
+  if (control === 'hash' || control === 'snapshot') return { kind: 'control', control };
+  if (control !== undefined) {
+    // Only a string is shown (cut short): the line's own value might be anything (JSON.stringify recurses).
+    const given = typeof control === 'string' ? JSON.stringify(control.slice(0, 64)) : typeof control;
+    const message = `control is "hash" or "snapshot", not ${given}`;
+    return { kind: 'reply', body: { line, error: 'unknown_control', message } };
+  }
+  const header = object as { seq?: unknown; timestampMs?: unknown };
+  // Only a number is echoed, for the same reason.
+  const seq = typeof header.seq === 'number' ? header.seq : null;
+  const refused = headerRejection(header.seq, header.timestampMs, lastSeq);
+  if (refused !== null) return { kind: 'reply', body: { seq, ok: false, ...refused } };
+  const command = parsed as Command;
+  // A command the journal cannot hold is refused here, not in the middle of a batch (which would stop the
+  // engine): serialised once, here, and that text is what the batch journals.
+  const payload = payloadOf(command);
+  if (typeof payload !== 'string')
+    return { kind: 'reply', body: { seq, ok: false, code: 'invalid_command', message: payload.problem } };
+  return { kind: 'command', command, payload };
+}
+
 /**
  * The replies to one chunk of input lines, in input order, and the batch of its commands not yet durable: a batched
  * command holds its reply's place until its batch is journaled and applied, while the lines after it are answered
@@ -197,50 +239,15 @@ export async function serveJournal(
       const chunk = new Chunk(durable);
       try {
         for (const { text, line } of pending.splice(0, BATCH_MAX)) {
-          let parsed: unknown;
-          try {
-            parsed = JSON.parse(text);
-          } catch (error) {
-            // Nothing is submitted for the line; the reply says which line and why.
-            const message = error instanceof Error ? error.message : String(error);
-            chunk.reply({ line, error: 'invalid_json', message });
-            continue;
-          }
-          const control =
-            typeof parsed === 'object' && parsed !== null && 'control' in parsed ? parsed.control : undefined;
-          if (control !== undefined) {
+          const read = readLine(text, line, durable.lastSeq + chunk.batched);
+          if (read.kind === 'command') chunk.add(read.command, read.payload);
+          else if (read.kind === 'reply') chunk.reply(read.body);
+          else {
+            // A control line acts on the state after the commands before it.
             await chunk.submit();
-            if (control === 'snapshot') await saveSnapshot();
-            chunk.reply(
-              control === 'hash' || control === 'snapshot'
-                ? { control, lastSeq: durable.lastSeq, stateHash: durable.stateHash() }
-                : {
-                    line,
-                    error: 'unknown_control',
-                    message: `control is "hash" or "snapshot", not ${typeof control === 'string' ? JSON.stringify(control.slice(0, 64)) : typeof control}`,
-                  },
-            );
-            continue;
+            if (read.control === 'snapshot') await saveSnapshot();
+            chunk.reply({ control: read.control, lastSeq: durable.lastSeq, stateHash: durable.stateHash() });
           }
-          // Untrusted input: only the header is checked here (as the engine would, after the batch so far); the
-          // engine checks the rest. A refused header is not journaled: it consumes no sequence number.
-          const header = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as {
-            seq?: unknown;
-            timestampMs?: unknown;
-          };
-          // Only a number is echoed: the line's own value might be anything (JSON.stringify recurses).
-          const seq = typeof header.seq === 'number' ? header.seq : null;
-          const refused = headerRejection(header.seq, header.timestampMs, durable.lastSeq + chunk.batched);
-          if (refused !== null) {
-            chunk.reply({ seq, ok: false, ...refused });
-            continue;
-          }
-          const command = parsed as Command;
-          // A command the journal cannot hold is refused here, not in the middle of a batch (which would stop the
-          // engine): serialised once, here, and that text is what the batch journals.
-          const payload = payloadOf(command);
-          if (typeof payload === 'string') chunk.add(command, payload);
-          else chunk.reply({ seq, ok: false, code: 'invalid_command', message: payload.problem });
         }
         await chunk.submit();
       } catch (error) {
